@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vnet-link-mirror: build, run on the QEMU AMP board, test.
+#
+#   make            cross-build driver/vnet-link-mirror.ko (and the test parts)
+#   make run        boot the QEMU AMP board and flap the uplink, side by side
+#   make shell      the same board, left at the guest shell
+#   make check      every test, host-side and in QEMU (TAP)
+#   make deps       host packages and the Debian arm64 kernel (automatic)
+#
+# KDIR=/path/to/kernel/build builds the driver against your own kernel.
+
+CACHE ?= $(CURDIR)/.cache
+BUILD ?= $(CURDIR)/build
+ARCH := arm64
+CROSS_COMPILE ?= aarch64-linux-gnu-
+PYTHON ?= python3
+export CACHE BUILD
+
+DEPS_STAMP := $(CACHE)/deps.ok
+KENV := $(CACHE)/kernel.env
+
+# Debian's kernel, unless the user brings one.
+ifeq ($(KDIR),)
+KDIR_DEFAULT = $(shell . $(KENV) 2>/dev/null && echo $$KHEADERS)
+KDIR_EFFECTIVE = $(KDIR_DEFAULT)
+else
+KDIR_EFFECTIVE = $(KDIR)
+endif
+
+KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+
+.PHONY: all deps module peer testmods run shell check check-static bench clean distclean
+
+all: module peer testmods
+
+$(DEPS_STAMP): tools/fetch-deps.sh
+	tools/fetch-deps.sh $(CACHE)
+	touch $@
+
+deps: $(DEPS_STAMP)
+
+module: deps
+	$(KMAKE) M=$(CURDIR)/driver CONFIG_VNET_LINK_MIRROR=m W=1 modules
+
+peer: deps
+	mkdir -p $(BUILD)
+	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE)
+
+testmods: deps
+	$(KMAKE) M=$(CURDIR)/test/kmod W=1 modules
+
+run: all
+	$(PYTHON) test/bench/demo.py
+
+shell: all
+	$(PYTHON) test/bench/demo.py --shell
+
+check: all
+	$(PYTHON) test/run_tests.py
+
+bench: all
+	$(PYTHON) test/bench/bench.py
+
+clean:
+	-$(KMAKE) M=$(CURDIR)/driver clean
+	-$(KMAKE) M=$(CURDIR)/test/kmod clean
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(CACHE)

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vnet-link-mirror: one mirror per DT node, private to the driver. */
+#ifndef VNLM_H
+#define VNLM_H
+
+#include <linux/if.h>
+#include <linux/ioport.h>
+#include <linux/list.h>
+#include <linux/netdevice.h>
+
+#include "vnlm_doorbell.h"
+#include "vnlm_state.h"
+
+/**
+ * struct vnlm_params - one instance as its DT node describes it
+ * @uplink_name: linux,uplink, or empty
+ * @uplink_np: the ethernet phandle's node (a reference is held), or NULL;
+ *	it wins over @uplink_name
+ * @target_mpidr: linux,target-cpu
+ * @sgi: linux,doorbell-sgi
+ * @start_enabled: false when linux,notify-disabled is present
+ * @announce: linux,link-up-announce
+ * @region: the memory-region's physical range
+ */
+struct vnlm_params {
+	char uplink_name[IFNAMSIZ];
+	struct device_node *uplink_np;
+	u64 target_mpidr;
+	u32 sgi;
+	bool start_enabled;
+	bool announce;
+	struct resource region;
+};
+
+/**
+ * struct vnlm_mirror - one mirror instance
+ * @dev: the platform device
+ * @list: entry in the list of mirrors the notifier walks (RTNL)
+ * @params: from the DT node
+ * @shm: the mapped shared region
+ * @doorbell: the prepared SGI
+ * @uplink: the netdev followed, held with @uplink_tracker, or NULL (RTNL)
+ * @uplink_tracker: reference tracker for @uplink
+ * @enabled: mirroring is on (written under RTNL)
+ * @published: what the RTOS can read now (RTNL)
+ * @seq: the generation counter last written (RTNL)
+ * @events: uplink events seen
+ * @doorbells: doorbells raised
+ */
+struct vnlm_mirror {
+	struct device *dev;
+	struct list_head list;
+	struct vnlm_params params;
+	void __iomem *shm;
+	struct vnlm_doorbell doorbell;
+	struct net_device *uplink;
+	netdevice_tracker uplink_tracker;
+	bool enabled;
+	struct vnlm_link_state published;
+	u32 seq;
+	u64 events;
+	u64 doorbells;
+};
+
+/* vnlm_dt.c */
+int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
+		      struct vnlm_params *params);
+
+/* vnlm_mirror.c */
+void vnlm_mirror_start(struct vnlm_mirror *mirror);
+void vnlm_mirror_stop(struct vnlm_mirror *mirror);
+void vnlm_mirror_set_enabled(struct vnlm_mirror *mirror, bool enabled);
+int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr);
+
+/* vnlm_shm.c */
+u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state);
+void vnlm_shm_publish(void __iomem *shm, u32 seq,
+		      const struct vnlm_link_state *state, u64 stamp,
+		      u32 doorbells);
+
+/* vnlm_sysfs.c */
+extern const struct attribute_group *vnlm_groups[];
+
+#endif /* VNLM_H */

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Following the uplinks.
+ *
+ * One netdevice notifier serves every mirror: an unrelated netdev event
+ * costs one walk of a short list instead of one notifier call per
+ * instance.  Everything here runs under RTNL, which is also what keeps the
+ * followed netdev from changing under us: the notifier chain runs with it
+ * held, and probe, remove and sysfs take it.
+ *
+ * Uplinks are followed in init_net only.  A move to another namespace is
+ * seen as NETDEV_UNREGISTER with the device alive; the mirror lets go of it
+ * then (it must not pin a device in someone else's namespace) and picks it
+ * up again from NETDEV_REGISTER if it comes back.
+ */
+#include <linux/device.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/net_namespace.h>
+
+#include "vnlm.h"
+#include "vnlm_trace.h"
+
+static LIST_HEAD(vnlm_mirrors);
+
+static bool uplink_matches(const struct vnlm_mirror *mirror,
+			   const struct net_device *ndev)
+{
+	const struct device *d;
+
+	if (!net_eq(dev_net(ndev), &init_net))
+		return false;
+	if (!mirror->params.uplink_np)
+		return !strcmp(ndev->name, mirror->params.uplink_name);
+
+	/* A NIC's DT node is that of the first ancestor that has one. */
+	for (d = &ndev->dev; d; d = d->parent)
+		if (d->of_node)
+			return d->of_node == mirror->params.uplink_np;
+	return false;
+}
+
+static void uplink_adopt(struct vnlm_mirror *mirror, struct net_device *ndev)
+{
+	netdev_hold(ndev, &mirror->uplink_tracker, GFP_KERNEL);
+	mirror->uplink = ndev;
+	dev_dbg(mirror->dev, "following %s\n", netdev_name(ndev));
+}
+
+static void uplink_release(struct vnlm_mirror *mirror)
+{
+	dev_dbg(mirror->dev, "no longer following %s\n",
+		netdev_name(mirror->uplink));
+	netdev_put(mirror->uplink, &mirror->uplink_tracker);
+	mirror->uplink = NULL;
+}
+
+static struct net_device *uplink_find(const struct vnlm_mirror *mirror)
+{
+	struct net_device *ndev;
+
+	if (!mirror->params.uplink_np)
+		return __dev_get_by_name(&init_net, mirror->params.uplink_name);
+	for_each_netdev(&init_net, ndev)
+		if (uplink_matches(mirror, ndev))
+			return ndev;
+	return NULL;
+}
+
+static void uplink_facts(const struct vnlm_mirror *mirror, bool going_down,
+			 struct vnlm_uplink_facts *facts)
+{
+	struct net_device *ndev = mirror->uplink;
+	struct ethtool_link_ksettings ks;
+
+	facts->present = ndev;
+	facts->speed = SPEED_UNKNOWN;
+	facts->duplex = DUPLEX_UNKNOWN;
+	if (!ndev) {
+		facts->running = false;
+		facts->oper_up = false;
+		facts->mtu = 0;
+		return;
+	}
+	facts->running = netif_running(ndev) && !going_down;
+	facts->oper_up = netif_oper_up(ndev);
+	facts->mtu = ndev->mtu;
+	if (facts->running && facts->oper_up &&
+	    !__ethtool_get_link_ksettings(ndev, &ks)) {
+		facts->speed = ks.base.speed;
+		facts->duplex = ks.base.duplex;
+	}
+}
+
+static void mirror_publish(struct vnlm_mirror *mirror,
+			   const struct vnlm_link_state *state, u64 stamp)
+{
+	mirror->doorbells++;
+	vnlm_shm_publish(mirror->shm, mirror->seq, state, stamp,
+			 (u32)mirror->doorbells);
+	mirror->seq += 2;
+	mirror->published = *state;
+	vnlm_doorbell_ring(&mirror->doorbell);
+	trace_vnlm_doorbell(mirror, stamp);
+}
+
+/*
+ * Ring only when what the RTOS can read changes, unless @force: switching
+ * mirroring on promises the RTOS a fresh doorbell.
+ */
+static void mirror_sync(struct vnlm_mirror *mirror, bool going_down,
+			u64 stamp, bool force)
+{
+	struct vnlm_uplink_facts facts;
+	struct vnlm_link_state next;
+
+	if (!mirror->enabled)
+		return;
+	uplink_facts(mirror, going_down, &facts);
+	vnlm_compute_state(&facts, &mirror->published, mirror->params.announce,
+			   &next);
+	if (!force && vnlm_state_equal(&next, &mirror->published))
+		return;
+	mirror_publish(mirror, &next, stamp);
+}
+
+/**
+ * vnlm_mirror_start() - start following the uplink and sync once
+ * @mirror: a mirror whose region is mapped and doorbell prepared
+ *
+ * The uplink need not exist yet; the notifier picks it up when it does.
+ * Context: RTNL held.
+ */
+void vnlm_mirror_start(struct vnlm_mirror *mirror)
+{
+	struct net_device *ndev;
+
+	ASSERT_RTNL();
+	vnlm_state_fail_safe(&mirror->published);
+	mirror->seq = vnlm_shm_init(mirror->shm, &mirror->published);
+	mirror->enabled = mirror->params.start_enabled;
+	list_add_tail(&mirror->list, &vnlm_mirrors);
+
+	ndev = uplink_find(mirror);
+	if (ndev)
+		uplink_adopt(mirror, ndev);
+	mirror_sync(mirror, false, vnlm_timestamp(), true);
+}
+
+/**
+ * vnlm_mirror_stop() - let go of the uplink and leave the link down
+ * @mirror: a started mirror
+ *
+ * The RTOS is told link down whatever the notify switch says: with nobody
+ * mirroring, "up" could only become a lie.
+ * Context: RTNL held.
+ */
+void vnlm_mirror_stop(struct vnlm_mirror *mirror)
+{
+	struct vnlm_link_state down;
+
+	ASSERT_RTNL();
+	list_del(&mirror->list);
+	if (mirror->uplink)
+		uplink_release(mirror);
+	vnlm_state_fail_safe(&down);
+	mirror_publish(mirror, &down, vnlm_timestamp());
+}
+
+/**
+ * vnlm_mirror_set_enabled() - switch mirroring on or off
+ * @mirror: a started mirror
+ * @enabled: the new setting; switching on resyncs and rings at once
+ *
+ * Context: RTNL held.
+ */
+void vnlm_mirror_set_enabled(struct vnlm_mirror *mirror, bool enabled)
+{
+	bool was = mirror->enabled;
+
+	ASSERT_RTNL();
+	WRITE_ONCE(mirror->enabled, enabled);
+	if (enabled && !was)
+		mirror_sync(mirror, false, vnlm_timestamp(), true);
+}
+
+static bool event_is_followed(unsigned long event)
+{
+	switch (event) {
+	case NETDEV_REGISTER:
+	case NETDEV_UNREGISTER:
+	case NETDEV_CHANGENAME:
+	case NETDEV_UP:
+	case NETDEV_GOING_DOWN:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+	case NETDEV_CHANGEMTU:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * vnlm_netdev_event() - the netdevice notifier shared by all mirrors
+ * @nb: the notifier block
+ * @event: NETDEV_*
+ * @ptr: struct netdev_notifier_info
+ *
+ * Context: RTNL held, process context.
+ * Return: NOTIFY_DONE; a mirror never vetoes a netdev event.
+ */
+int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net_device *ndev = netdev_notifier_info_to_dev(ptr);
+	struct vnlm_mirror *mirror;
+	u64 stamp = 0;
+
+	if (!event_is_followed(event))
+		return NOTIFY_DONE;
+
+	list_for_each_entry(mirror, &vnlm_mirrors, list) {
+		if (mirror->uplink == ndev) {
+			if (event == NETDEV_UNREGISTER ||
+			    (event == NETDEV_CHANGENAME &&
+			     !uplink_matches(mirror, ndev)))
+				uplink_release(mirror);
+		} else if (!mirror->uplink &&
+			   (event == NETDEV_REGISTER || event == NETDEV_CHANGENAME) &&
+			   uplink_matches(mirror, ndev)) {
+			uplink_adopt(mirror, ndev);
+		} else {
+			continue;
+		}
+		if (!stamp)
+			stamp = vnlm_timestamp();
+		WRITE_ONCE(mirror->events, mirror->events + 1);
+		trace_vnlm_event(mirror, ndev, event);
+		mirror_sync(mirror, event == NETDEV_GOING_DOWN, stamp, false);
+	}
+	return NOTIFY_DONE;
+}

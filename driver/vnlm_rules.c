@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Validation rules shared by the driver and the host DTB tool.
+ *
+ * Everything here is a pure function of its arguments: it is built into
+ * the module, into tools/vnlm-dtb and into the host fuzzer unchanged.
+ */
+#include "vnlm_rules.h"
+#include "vnet-link-mirror/shm.h"
+
+/* Affinity fields of MPIDR_EL1: Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
+#define MPIDR_AFFINITY_MASK	0xff00ffffffULL
+#define GICV2_MAX_INTERFACES	8
+/* ICC_SGI1R_EL1 reaches Aff0 0-255 with the range selector (GICv3.1). */
+#define GICV3_MAX_AFF0		255
+
+static const char *const rule_text[VNLM_ERR_COUNT] = {
+	[VNLM_OK] = "ok",
+	[VNLM_ERR_NAME_EMPTY] = "is empty",
+	[VNLM_ERR_NAME_LONG] = "is longer than 15 characters (IFNAMSIZ)",
+	[VNLM_ERR_NAME_CHARS] = "is not a valid netdev name ('/', ':', whitespace, '.' or '..')",
+	[VNLM_ERR_NAME_UNTERMINATED] = "is not a NUL-terminated string",
+	[VNLM_ERR_SGI_RANGE] = "is not an SGI (0-15)",
+	[VNLM_ERR_MPIDR_BITS] = "has bits outside the MPIDR affinity fields",
+	[VNLM_ERR_MPIDR_GICV2] = "is not reachable on GICv2 (CPU interface 0-7, Aff1-3 zero)",
+	[VNLM_ERR_MPIDR_GICV3] = "is not reachable through ICC_SGI1R_EL1 (Aff0 > 255)",
+	[VNLM_ERR_REGION_SMALL] = "is smaller than the 128-byte shared layout",
+	[VNLM_ERR_REGION_ALIGN] = "is not 64-byte aligned",
+	[VNLM_ERR_REGION_WRAP] = "wraps around the address space",
+	[VNLM_ERR_REGION_OVERLAP] = "overlaps another instance's region",
+};
+
+/**
+ * vnlm_rule_text() - describe a verdict for an error message
+ * @rule: a verdict returned by one of the checks
+ *
+ * Return: a sentence fragment to follow the property's name.
+ */
+const char *vnlm_rule_text(enum vnlm_rule rule)
+{
+	if ((unsigned int)rule >= VNLM_ERR_COUNT)
+		return "is invalid";
+	return rule_text[rule];
+}
+
+static bool netdev_name_char_ok(char c)
+{
+	return c != '/' && c != ':' && c != ' ' && c != '\t' && c != '\n' &&
+	       c != '\r' && c != '\v' && c != '\f';
+}
+
+/**
+ * vnlm_check_uplink_name() - judge a linux,uplink property
+ * @prop: the property's bytes, as stored in the DTB
+ * @len: the property's length in bytes, terminating NUL included
+ *
+ * Applies the rules dev_valid_name() applies, so that a name the driver
+ * accepts is one a netdev can have.
+ *
+ * Return: VNLM_OK or the reason the name cannot be an uplink.
+ */
+enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len)
+{
+	size_t n;
+
+	if (!prop || len == 0 || prop[len - 1] != '\0')
+		return VNLM_ERR_NAME_UNTERMINATED;
+	for (n = 0; prop[n]; n++)
+		;
+	if (n + 1 != len)
+		return VNLM_ERR_NAME_UNTERMINATED;	/* a string list */
+	if (n == 0)
+		return VNLM_ERR_NAME_EMPTY;
+	if (n >= VNLM_IFNAMSIZ)
+		return VNLM_ERR_NAME_LONG;
+	if ((n == 1 && prop[0] == '.') ||
+	    (n == 2 && prop[0] == '.' && prop[1] == '.'))
+		return VNLM_ERR_NAME_CHARS;
+	while (n--)
+		if (!netdev_name_char_ok(prop[n]))
+			return VNLM_ERR_NAME_CHARS;
+	return VNLM_OK;
+}
+
+/**
+ * vnlm_check_sgi() - judge a linux,doorbell-sgi value
+ * @sgi: the INTID to raise
+ *
+ * Return: VNLM_OK or VNLM_ERR_SGI_RANGE.
+ */
+enum vnlm_rule vnlm_check_sgi(u32 sgi)
+{
+	return sgi <= VNLM_SGI_MAX ? VNLM_OK : VNLM_ERR_SGI_RANGE;
+}
+
+/**
+ * vnlm_check_target() - judge a linux,target-cpu hardware id
+ * @mpidr: the affinity value, as in a cpu node's reg
+ * @arch: the interrupt controller the doorbell goes through
+ *
+ * Whether a Linux CPU has that id is for the caller to check: it needs the
+ * cpu nodes, which only the caller has.
+ *
+ * Return: VNLM_OK or the reason the target cannot be reached.
+ */
+enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch)
+{
+	if (mpidr & ~MPIDR_AFFINITY_MASK)
+		return VNLM_ERR_MPIDR_BITS;
+	if (arch == VNLM_GIC_V2) {
+		/* GICv2 names CPU interfaces, not MPIDRs: single cluster only. */
+		if ((mpidr & ~0xffULL) || (mpidr & 0xff) >= GICV2_MAX_INTERFACES)
+			return VNLM_ERR_MPIDR_GICV2;
+	} else if ((mpidr & 0xff) > GICV3_MAX_AFF0) {
+		return VNLM_ERR_MPIDR_GICV3;
+	}
+	return VNLM_OK;
+}
+
+/**
+ * vnlm_check_region() - judge an instance's shared-memory region
+ * @base: physical base address
+ * @size: size in bytes
+ *
+ * Return: VNLM_OK or the reason the region cannot hold the shared layout.
+ */
+enum vnlm_rule vnlm_check_region(u64 base, u64 size)
+{
+	if (size < VNLM_REGION_MIN_SIZE)
+		return VNLM_ERR_REGION_SMALL;
+	if (base & 0x3f)
+		return VNLM_ERR_REGION_ALIGN;
+	if (base + size < base)
+		return VNLM_ERR_REGION_WRAP;
+	return VNLM_OK;
+}
+
+/**
+ * vnlm_regions_overlap() - whether two regions share a byte
+ * @base_a: first region's base
+ * @size_a: first region's size, non-zero and not wrapping
+ * @base_b: second region's base
+ * @size_b: second region's size, non-zero and not wrapping
+ *
+ * Return: true when they overlap.
+ */
+bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b)
+{
+	return base_a < base_b + size_b && base_b < base_a + size_a;
+}

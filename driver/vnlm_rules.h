@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Validation rules for one mirror instance, written once and shared by the
+ * driver (probe) and the host DTB tool, so the two can never disagree.  Pure
+ * C with no kernel or libfdt calls: callers parse, these functions judge.
+ */
+#ifndef VNLM_RULES_H
+#define VNLM_RULES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+typedef uint8_t u8;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#endif
+
+#define VNLM_COMPATIBLE		"linux,virtio-net-link-mirror"
+#define VNLM_PROP_REGION	"memory-region"
+#define VNLM_PROP_UPLINK_NAME	"linux,uplink"
+#define VNLM_PROP_UPLINK_NODE	"ethernet"
+#define VNLM_PROP_TARGET_CPU	"linux,target-cpu"
+#define VNLM_PROP_SGI		"linux,doorbell-sgi"
+#define VNLM_PROP_DISABLED	"linux,notify-disabled"
+#define VNLM_PROP_ANNOUNCE	"linux,link-up-announce"
+
+/* IFNAMSIZ, restated so the host tool does not need Linux headers. */
+#define VNLM_IFNAMSIZ		16
+#define VNLM_SGI_MAX		15
+
+/**
+ * enum vnlm_gic_arch - the interrupt controller doorbells go through
+ * @VNLM_GIC_V2: GICv2, SGIs raised through GICD_SGIR
+ * @VNLM_GIC_V3: GICv3 or later, SGIs raised through ICC_SGI1R_EL1
+ */
+enum vnlm_gic_arch {
+	VNLM_GIC_V2 = 2,
+	VNLM_GIC_V3 = 3,
+};
+
+/**
+ * enum vnlm_rule - the verdict of one check
+ * @VNLM_OK: acceptable
+ * @VNLM_ERR_NAME_EMPTY: the uplink name is empty
+ * @VNLM_ERR_NAME_LONG: the uplink name does not fit IFNAMSIZ
+ * @VNLM_ERR_NAME_CHARS: the uplink name has characters netdev names cannot
+ * @VNLM_ERR_NAME_UNTERMINATED: the property is not a NUL-terminated string
+ * @VNLM_ERR_SGI_RANGE: the SGI is not 0-15
+ * @VNLM_ERR_MPIDR_BITS: the target id has bits outside the affinity fields
+ * @VNLM_ERR_MPIDR_GICV2: GICv2 can only reach CPU interfaces 0-7
+ * @VNLM_ERR_MPIDR_GICV3: the target id is beyond what ICC_SGI1R_EL1 reaches
+ * @VNLM_ERR_REGION_SMALL: the region is smaller than VNLM_REGION_MIN_SIZE
+ * @VNLM_ERR_REGION_ALIGN: the region base is not 64-byte aligned
+ * @VNLM_ERR_REGION_WRAP: base + size overflows
+ * @VNLM_ERR_REGION_OVERLAP: the region overlaps another instance's
+ * @VNLM_ERR_COUNT: number of verdicts
+ */
+enum vnlm_rule {
+	VNLM_OK = 0,
+	VNLM_ERR_NAME_EMPTY,
+	VNLM_ERR_NAME_LONG,
+	VNLM_ERR_NAME_CHARS,
+	VNLM_ERR_NAME_UNTERMINATED,
+	VNLM_ERR_SGI_RANGE,
+	VNLM_ERR_MPIDR_BITS,
+	VNLM_ERR_MPIDR_GICV2,
+	VNLM_ERR_MPIDR_GICV3,
+	VNLM_ERR_REGION_SMALL,
+	VNLM_ERR_REGION_ALIGN,
+	VNLM_ERR_REGION_WRAP,
+	VNLM_ERR_REGION_OVERLAP,
+	VNLM_ERR_COUNT,
+};
+
+const char *vnlm_rule_text(enum vnlm_rule rule);
+enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len);
+enum vnlm_rule vnlm_check_sgi(u32 sgi);
+enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch);
+enum vnlm_rule vnlm_check_region(u64 base, u64 size);
+bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b);
+
+#endif /* VNLM_RULES_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Writer side of the shared-memory ABI (include/vnet-link-mirror/shm.h).
+ *
+ * Only Linux writes a region; the generation counter brackets every update
+ * so an RTOS reader can tell a stable snapshot from one being written.
+ */
+#include <linux/io.h>
+#include <linux/stddef.h>
+#include <uapi/linux/virtio_net.h>
+
+#include "vnet-link-mirror/shm.h"
+#include "vnlm.h"
+
+static_assert(offsetof(struct virtio_net_config, status) == VNLM_CFG_STATUS);
+static_assert(offsetof(struct virtio_net_config, mtu) == VNLM_CFG_MTU);
+static_assert(offsetof(struct virtio_net_config, speed) == VNLM_CFG_SPEED);
+static_assert(offsetof(struct virtio_net_config, duplex) == VNLM_CFG_DUPLEX);
+static_assert(sizeof(struct virtio_net_config) <= VNLM_SYNC_OFFSET);
+static_assert(VNLM_SYNC_OFFSET + sizeof(struct vnlm_sync) <= VNLM_REGION_MIN_SIZE);
+static_assert(VNLM_S_LINK_UP == VIRTIO_NET_S_LINK_UP);
+static_assert(VNLM_S_ANNOUNCE == VIRTIO_NET_S_ANNOUNCE);
+
+static void write_fields(void __iomem *shm, const struct vnlm_link_state *state,
+			 u64 stamp, u32 doorbells)
+{
+	writew_relaxed(state->status, shm + VNLM_CFG_STATUS);
+	writew_relaxed(state->mtu, shm + VNLM_CFG_MTU);
+	writel_relaxed(state->speed, shm + VNLM_CFG_SPEED);
+	writeb_relaxed(state->duplex, shm + VNLM_CFG_DUPLEX);
+	writel_relaxed(lower_32_bits(stamp), shm + VNLM_SYNC_STAMP_LO);
+	writel_relaxed(upper_32_bits(stamp), shm + VNLM_SYNC_STAMP_HI);
+	writel_relaxed(doorbells, shm + offsetof(struct vnlm_sync, doorbells) +
+		       VNLM_SYNC_OFFSET);
+}
+
+/**
+ * vnlm_shm_init() - take over a region and publish a first state
+ * @shm: the mapped region
+ * @state: written without a doorbell
+ *
+ * A region this driver wrote before (module reload, rebind) keeps counting
+ * from its previous generation, so that an RTOS comparing generations
+ * cannot mistake the new writer's first snapshot for one it has read.  The
+ * old value is only used as a counter: any value is safe.
+ *
+ * Return: the generation now in the region (even).
+ */
+u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state)
+{
+	u32 seq = 0;
+
+	if (readl(shm + VNLM_SYNC_MAGIC_OFF) == VNLM_SYNC_MAGIC)
+		seq = (readl(shm + VNLM_SYNC_SEQ) + 2) & ~1u;
+
+	writel_relaxed(seq + 1, shm + VNLM_SYNC_SEQ);
+	wmb();
+	write_fields(shm, state, 0, 0);
+	writew_relaxed(VNLM_ABI_VERSION, shm + VNLM_SYNC_OFFSET +
+		       offsetof(struct vnlm_sync, abi_version));
+	writew_relaxed(0, shm + VNLM_SYNC_OFFSET + offsetof(struct vnlm_sync, flags));
+	writel_relaxed(VNLM_SYNC_MAGIC, shm + VNLM_SYNC_MAGIC_OFF);
+	wmb();
+	seq += 2;
+	writel_relaxed(seq, shm + VNLM_SYNC_SEQ);
+	return seq;
+}
+
+/**
+ * vnlm_shm_publish() - write one snapshot, seqlock-style
+ * @shm: the mapped region
+ * @seq: the region's current (even) generation
+ * @state: the new state
+ * @stamp: CNTVCT of the event behind it
+ * @doorbells: the doorbell count to publish with it
+ *
+ * The caller raises the doorbell afterwards; vnlm_doorbell_ring() orders
+ * these stores before the SGI.
+ */
+void vnlm_shm_publish(void __iomem *shm, u32 seq,
+		      const struct vnlm_link_state *state, u64 stamp,
+		      u32 doorbells)
+{
+	writel_relaxed(seq + 1, shm + VNLM_SYNC_SEQ);
+	wmb();
+	write_fields(shm, state, stamp, doorbells);
+	wmb();
+	writel_relaxed(seq + 2, shm + VNLM_SYNC_SEQ);
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The mirrored state as a pure function of the uplink's facts, kept apart
+ * from netdev and register access so that it can be unit tested.
+ */
+#include <linux/ethtool.h>
+#include <linux/kernel.h>
+
+#include "vnet-link-mirror/shm.h"
+#include "vnlm_state.h"
+
+/**
+ * vnlm_compute_state() - the config an RTOS should read for these facts
+ * @facts: the uplink now
+ * @prev: what the RTOS can read now
+ * @announce: raise VNLM_S_ANNOUNCE when the link comes up
+ * @next: filled with the new state
+ *
+ * The link is up only when the uplink is present, running and
+ * operationally up: admin down with the carrier still on is down.  Speed
+ * and duplex are only meaningful while up; values ethtool would not report
+ * become the virtio "unknown" values.  ANNOUNCE is raised on a down-to-up
+ * transition and held until the link goes down, so that an RTOS that reads
+ * late still sees it.
+ */
+void vnlm_compute_state(const struct vnlm_uplink_facts *facts,
+			const struct vnlm_link_state *prev, bool announce,
+			struct vnlm_link_state *next)
+{
+	bool up = facts->present && facts->running && facts->oper_up;
+
+	next->mtu = facts->present ? min_t(u32, facts->mtu, U16_MAX) : 0;
+	next->status = 0;
+	next->speed = VNLM_SPEED_UNKNOWN;
+	next->duplex = VNLM_DUPLEX_UNKNOWN;
+	if (!up)
+		return;
+
+	next->status = VNLM_S_LINK_UP;
+	if (announce && (!(prev->status & VNLM_S_LINK_UP) ||
+			 (prev->status & VNLM_S_ANNOUNCE)))
+		next->status |= VNLM_S_ANNOUNCE;
+	if (ethtool_validate_speed(facts->speed) && facts->speed != SPEED_UNKNOWN)
+		next->speed = facts->speed;
+	if (facts->duplex == DUPLEX_HALF)
+		next->duplex = VNLM_DUPLEX_HALF;
+	else if (facts->duplex == DUPLEX_FULL)
+		next->duplex = VNLM_DUPLEX_FULL;
+}
+
+/**
+ * vnlm_state_equal() - whether two states read the same to the RTOS
+ * @a: one state
+ * @b: the other
+ *
+ * Return: true when no field the RTOS reads differs.
+ */
+bool vnlm_state_equal(const struct vnlm_link_state *a,
+		      const struct vnlm_link_state *b)
+{
+	return a->status == b->status && a->mtu == b->mtu &&
+	       a->speed == b->speed && a->duplex == b->duplex;
+}
+
+/**
+ * vnlm_state_fail_safe() - the state left behind when nobody mirrors
+ * @state: filled with link down and unknown speed and duplex
+ */
+void vnlm_state_fail_safe(struct vnlm_link_state *state)
+{
+	state->status = 0;
+	state->mtu = 0;
+	state->speed = VNLM_SPEED_UNKNOWN;
+	state->duplex = VNLM_DUPLEX_UNKNOWN;
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Runtime control and inspection, one value per attribute; see
+ * sysfs-driver-vnet-link-mirror for the ABI.  Counters are read without a
+ * lock (single-copy atomic on 64-bit); anything a netdev event can change
+ * at the same time is read under RTNL.
+ */
+#include <linux/device.h>
+#include <linux/kstrtox.h>
+#include <linux/rtnetlink.h>
+#include <linux/sysfs.h>
+
+#include "vnet-link-mirror/shm.h"
+#include "vnlm.h"
+
+static struct vnlm_mirror *to_mirror(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t uplink_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vnlm_mirror *mirror = to_mirror(dev);
+	ssize_t len;
+
+	rtnl_lock();
+	len = sysfs_emit(buf, "%s\n", mirror->uplink ? mirror->uplink->name : "");
+	rtnl_unlock();
+	return len;
+}
+static DEVICE_ATTR_RO(uplink);
+
+static ssize_t link_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct vnlm_mirror *mirror = to_mirror(dev);
+	u16 status;
+
+	rtnl_lock();
+	status = mirror->published.status;
+	rtnl_unlock();
+	return sysfs_emit(buf, "%s\n", status & VNLM_S_LINK_UP ? "up" : "down");
+}
+static DEVICE_ATTR_RO(link);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct vnlm_mirror *mirror = to_mirror(dev);
+	struct vnlm_link_state st;
+	u32 seq;
+
+	rtnl_lock();
+	st = mirror->published;
+	seq = mirror->seq;
+	rtnl_unlock();
+	return sysfs_emit(buf, "status=0x%x mtu=%u speed=%d duplex=0x%x seq=%u\n",
+			  st.status, st.mtu, (int)st.speed, st.duplex, seq);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t events_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_mirror(dev)->events));
+}
+static DEVICE_ATTR_RO(events);
+
+static ssize_t doorbells_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_mirror(dev)->doorbells));
+}
+static DEVICE_ATTR_RO(doorbells);
+
+static ssize_t enabled_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_mirror(dev)->enabled));
+}
+
+static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	bool enabled;
+	int ret;
+
+	ret = kstrtobool(buf, &enabled);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	vnlm_mirror_set_enabled(to_mirror(dev), enabled);
+	rtnl_unlock();
+	return count;
+}
+static DEVICE_ATTR_RW(enabled);
+
+static struct attribute *vnlm_attrs[] = {
+	&dev_attr_uplink.attr,
+	&dev_attr_link.attr,
+	&dev_attr_state.attr,
+	&dev_attr_events.attr,
+	&dev_attr_doorbells.attr,
+	&dev_attr_enabled.attr,
+	NULL
+};
+
+static const struct attribute_group vnlm_group = {
+	.attrs = vnlm_attrs,
+};
+
+const struct attribute_group *vnlm_groups[] = {
+	&vnlm_group,
+	NULL
+};

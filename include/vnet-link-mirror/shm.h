@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * vnet-link-mirror shared-memory ABI.
+ *
+ * One region per virtio-net instance, owned for writing by Linux and only
+ * read by the RTOS core:
+ *
+ *   offset 0x00  struct virtio_net_config (virtio 1.x layout, little-endian)
+ *   offset 0x40  struct vnlm_sync (generation counter, seqlock-style)
+ *
+ * Linux updates status, mtu, speed and duplex as one snapshot: it makes
+ * vnlm_sync.seq odd, writes the fields, makes seq even again (a new value),
+ * issues a write barrier and only then raises the doorbell SGI.  A reader
+ * therefore takes a consistent snapshot with vnlm_read_snapshot() below, or
+ * the same steps in its own code.  The RTOS side must never write here.
+ *
+ * This header is included by Linux and by freestanding RTOS code, so it uses
+ * fixed-width types only and no Linux headers outside __KERNEL__.
+ */
+#ifndef VNET_LINK_MIRROR_SHM_H
+#define VNET_LINK_MIRROR_SHM_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+typedef u8 vnlm_u8;
+typedef u16 vnlm_u16;
+typedef u32 vnlm_u32;
+#else
+#include <stdint.h>
+typedef uint8_t vnlm_u8;
+typedef uint16_t vnlm_u16;
+typedef uint32_t vnlm_u32;
+#endif
+
+/* Byte offsets of the mirrored fields in struct virtio_net_config. */
+#define VNLM_CFG_MAC		0x00	/* u8[6], not written by the mirror */
+#define VNLM_CFG_STATUS		0x06	/* le16 */
+#define VNLM_CFG_MTU		0x0a	/* le16 */
+#define VNLM_CFG_SPEED		0x0c	/* le32, Mbit/s */
+#define VNLM_CFG_DUPLEX		0x10	/* u8 */
+
+/* Status bits, identical to VIRTIO_NET_S_* in the virtio specification. */
+#define VNLM_S_LINK_UP		0x1
+#define VNLM_S_ANNOUNCE		0x2
+
+/* Unknown values, identical to the virtio specification's. */
+#define VNLM_SPEED_UNKNOWN	0xffffffffu
+#define VNLM_DUPLEX_HALF	0x00
+#define VNLM_DUPLEX_FULL	0x01
+#define VNLM_DUPLEX_UNKNOWN	0xff
+
+#define VNLM_SYNC_OFFSET	0x40
+#define VNLM_SYNC_SEQ		(VNLM_SYNC_OFFSET + 0x00)
+#define VNLM_SYNC_MAGIC_OFF	(VNLM_SYNC_OFFSET + 0x04)
+#define VNLM_SYNC_STAMP_LO	(VNLM_SYNC_OFFSET + 0x10)
+#define VNLM_SYNC_STAMP_HI	(VNLM_SYNC_OFFSET + 0x14)
+#define VNLM_SYNC_MAGIC		0x4d4c4e56u	/* "VNLM" little-endian */
+#define VNLM_ABI_VERSION	1
+
+/* Smallest memory-region the driver accepts for one instance. */
+#define VNLM_REGION_MIN_SIZE	0x80
+
+/**
+ * struct vnlm_sync - generation counter published beside the config
+ * @seq: odd while Linux is writing the snapshot, even when it is stable;
+ *	 every completed update leaves a new even value
+ * @magic: VNLM_SYNC_MAGIC once the driver has initialised the region
+ * @abi_version: VNLM_ABI_VERSION of the writer
+ * @flags: reserved, written as zero
+ * @doorbells: number of doorbells Linux has raised for this instance
+ * @event_stamp_lo: low half of the Arm generic counter (CNTVCT) value when
+ *	Linux saw the uplink event this snapshot reflects
+ * @event_stamp_hi: high half of the same value
+ *
+ * All fields are little-endian.  The stamp is part of the snapshot: read it
+ * between the two reads of @seq.
+ */
+struct vnlm_sync {
+	vnlm_u32 seq;
+	vnlm_u32 magic;
+	vnlm_u16 abi_version;
+	vnlm_u16 flags;
+	vnlm_u32 doorbells;
+	vnlm_u32 event_stamp_lo;
+	vnlm_u32 event_stamp_hi;
+};
+
+/**
+ * struct vnlm_snapshot - one consistent reading of a mirrored config
+ * @seq: the even generation the fields belong to
+ * @status: VNLM_S_* bits
+ * @mtu: uplink MTU
+ * @speed: Mbit/s or VNLM_SPEED_UNKNOWN
+ * @duplex: VNLM_DUPLEX_*
+ * @event_stamp: CNTVCT when Linux saw the event behind this snapshot
+ *
+ * This is the reader's private copy (CPU byte order), not a shared layout.
+ */
+struct vnlm_snapshot {
+	vnlm_u32 seq;
+	vnlm_u16 status;
+	vnlm_u16 mtu;
+	vnlm_u32 speed;
+	vnlm_u8 duplex;
+	unsigned long long event_stamp;
+};
+
+#ifndef __KERNEL__
+/*
+ * Reader side for the RTOS.  The caller supplies its read barrier (on
+ * AArch64 "dmb ishld" or "dmb ld"), and the reads must be single-copy atomic
+ * (volatile, naturally aligned).  Returns the number of retries spent or -1
+ * if the region has not been initialised by Linux.
+ */
+static inline vnlm_u32 vnlm_le32(vnlm_u32 v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+
+static inline vnlm_u16 vnlm_le16(vnlm_u16 v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap16(v);
+#else
+	return v;
+#endif
+}
+
+#define VNLM_RD(base, off, type) \
+	(*(const volatile type *)((const volatile vnlm_u8 *)(base) + (off)))
+
+static inline int vnlm_read_snapshot(const volatile void *region,
+				     struct vnlm_snapshot *snap,
+				     void (*rmb)(void), unsigned int max_retries)
+{
+	unsigned int tries;
+
+	if (vnlm_le32(VNLM_RD(region, VNLM_SYNC_MAGIC_OFF, vnlm_u32)) !=
+	    VNLM_SYNC_MAGIC)
+		return -1;
+	for (tries = 0; tries <= max_retries; tries++) {
+		vnlm_u32 seq, again;
+
+		seq = vnlm_le32(VNLM_RD(region, VNLM_SYNC_SEQ, vnlm_u32));
+		if (seq & 1)
+			continue;
+		rmb();
+		snap->status = vnlm_le16(VNLM_RD(region, VNLM_CFG_STATUS, vnlm_u16));
+		snap->mtu = vnlm_le16(VNLM_RD(region, VNLM_CFG_MTU, vnlm_u16));
+		snap->speed = vnlm_le32(VNLM_RD(region, VNLM_CFG_SPEED, vnlm_u32));
+		snap->duplex = VNLM_RD(region, VNLM_CFG_DUPLEX, vnlm_u8);
+		snap->event_stamp =
+			vnlm_le32(VNLM_RD(region, VNLM_SYNC_STAMP_LO, vnlm_u32)) |
+			(unsigned long long)vnlm_le32(VNLM_RD(region, VNLM_SYNC_STAMP_HI,
+							     vnlm_u32)) << 32;
+		rmb();
+		again = vnlm_le32(VNLM_RD(region, VNLM_SYNC_SEQ, vnlm_u32));
+		if (again == seq) {
+			snap->seq = seq;
+			return (int)tries;
+		}
+	}
+	return -2;
+}
+#endif /* !__KERNEL__ */
+
+#endif /* VNET_LINK_MIRROR_SHM_H */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test-only helper for the QEMU AMP board: starts the RTOS-side peer on the
+ * core Linux does not own (what remoteproc would do on a real board) and
+ * raises bare SGIs on it, without any mirror involved, so the harness can
+ * check the peer and measure the doorbell floor.
+ *
+ *   insmod amp-peer-ctl.ko entry=0x5e000000 mpidr=2 arg=8
+ *   echo 9 > /sys/module/amp_peer_ctl/parameters/raise    # SGI 9
+ *   cat /sys/module/amp_peer_ctl/parameters/raised_stamp  # CNTVCT at raise
+ */
+#include <linux/arm-smccc.h>
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/of.h>
+#include <linux/psci.h>
+#include <uapi/linux/psci.h>
+
+#include "../../driver/vnlm_doorbell.h"
+
+static ulong entry;
+module_param(entry, ulong, 0444);
+MODULE_PARM_DESC(entry, "physical entry point of the peer image");
+
+static ulong mpidr = 2;
+module_param(mpidr, ulong, 0444);
+MODULE_PARM_DESC(mpidr, "MPIDR of the core to start and to ring");
+
+static ulong arg;
+module_param(arg, ulong, 0444);
+MODULE_PARM_DESC(arg, "context id handed to the peer in x0");
+
+static ulong raised_stamp;
+module_param(raised_stamp, ulong, 0444);
+MODULE_PARM_DESC(raised_stamp, "CNTVCT just before the last raise");
+
+static ulong raised_count;
+module_param(raised_count, ulong, 0444);
+MODULE_PARM_DESC(raised_count, "SGIs raised through this module");
+
+static struct vnlm_doorbell doorbells[VNLM_SGI_MAX + 1];
+static struct device *ctl_dev;
+
+static int raise_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int sgi;
+	int ret;
+
+	ret = kstrtouint(val, 0, &sgi);
+	if (ret)
+		return ret;
+	if (vnlm_check_sgi(sgi))
+		return -ERANGE;
+	raised_stamp = vnlm_timestamp();
+	vnlm_doorbell_ring(&doorbells[sgi]);
+	raised_count++;
+	return 0;
+}
+
+static const struct kernel_param_ops raise_ops = {
+	.set = raise_set,
+};
+module_param_cb(raise, &raise_ops, NULL, 0200);
+MODULE_PARM_DESC(raise, "write an SGI number to raise it on the peer core");
+
+static int psci_cpu_on(unsigned long target, unsigned long pc, unsigned long ctx)
+{
+	struct device_node *np = of_find_node_by_path("/psci");
+	struct arm_smccc_res res;
+	const char *method = NULL;
+
+	if (np) {
+		of_property_read_string(np, "method", &method);
+		of_node_put(np);
+	}
+	if (method && !strcmp(method, "smc"))
+		arm_smccc_smc(PSCI_0_2_FN64_CPU_ON, target, pc, ctx, 0, 0, 0, 0, &res);
+	else
+		arm_smccc_hvc(PSCI_0_2_FN64_CPU_ON, target, pc, ctx, 0, 0, 0, 0, &res);
+	return (int)res.a0;
+}
+
+static int __init amp_peer_ctl_init(void)
+{
+	enum vnlm_gic_arch gic;
+	phys_addr_t gicd;
+	unsigned int sgi;
+	int ret;
+
+	ret = vnlm_gic_arch(&gic, &gicd);
+	if (ret)
+		return ret;
+	ctl_dev = root_device_register("amp_peer_ctl");
+	if (IS_ERR(ctl_dev))
+		return PTR_ERR(ctl_dev);
+	for (sgi = 0; sgi <= VNLM_SGI_MAX; sgi++) {
+		ret = vnlm_doorbell_init(ctl_dev, &doorbells[sgi], gic, gicd, mpidr, sgi);
+		if (ret)
+			goto fail;
+	}
+	if (entry) {
+		ret = psci_cpu_on(mpidr, entry, arg);
+		pr_info("amp_peer_ctl: CPU_ON(0x%lx, 0x%lx, %lu) = %d\n", mpidr, entry, arg, ret);
+		if (ret) {
+			ret = -EIO;
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	root_device_unregister(ctl_dev);
+	return ret;
+}
+module_init(amp_peer_ctl_init);
+
+static void __exit amp_peer_ctl_exit(void)
+{
+	root_device_unregister(ctl_dev);
+}
+module_exit(amp_peer_ctl_exit);
+
+MODULE_DESCRIPTION("Test helper: start the RTOS peer core, raise bare SGIs on it");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The peer's side of the GIC.  Linux configured the distributor; the peer
+ * owns only what is banked or private to its core: SGI enables, groups and
+ * priorities, its redistributor (v3) and its CPU interface.  Interrupts stay
+ * masked in PSTATE: the peer waits with WFI and polls the acknowledge
+ * register, so it needs no IRQ vector.
+ */
+#include "hw.h"
+#include "peer_log.h"
+
+#define GICD_PIDR2		0xffe8
+#define GICD_ISENABLER0		0x100
+#define GICD_IPRIORITYR		0x400
+
+#define GICC_CTLR		0x00
+#define GICC_PMR		0x04
+#define GICC_IAR		0x0c
+#define GICC_EOIR		0x10
+
+#define GICR_FRAME_SIZE		0x20000
+#define GICR_WAKER		0x14
+#define GICR_TYPER		0x08
+#define GICR_TYPER_LAST		(1u << 4)
+#define GICR_WAKER_SLEEP	(1u << 1)
+#define GICR_WAKER_ASLEEP	(1u << 2)
+#define GICR_SGI_OFFSET		0x10000
+#define GICR_IGROUPR0		0x80
+#define GICR_ISENABLER0		0x100
+#define GICR_IPRIORITYR		0x400
+
+#define SGI_PRIORITY		0xa0
+#define INTID_SPURIOUS		1023
+
+static int gic_arch;
+
+static int gicv3_find_redistributor(uintptr_t *rd)
+{
+	uint64_t mpidr = sysreg_read(mpidr_el1);
+	uint32_t aff = (uint32_t)(mpidr & 0xffffff) | (uint32_t)((mpidr >> 32) & 0xff) << 24;
+	uintptr_t frame = VIRT_GICR_BASE;
+	int n;
+
+	for (n = 0; n < 512; n++, frame += GICR_FRAME_SIZE) {
+		uint64_t typer = rd64(frame + GICR_TYPER);
+
+		if ((uint32_t)(typer >> 32) == aff) {
+			*rd = frame;
+			return 0;
+		}
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return -1;
+}
+
+static int gicv3_init(void)
+{
+	uintptr_t rd, sgi;
+	int i;
+
+	if (gicv3_find_redistributor(&rd))
+		return -1;
+	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	while (rd32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
+		;
+	sgi = rd + GICR_SGI_OFFSET;
+	/* Non-secure group 1, as ICC_SGI1R_EL1 raises them. */
+	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | 0xffff);
+	for (i = 0; i < 16; i++)
+		wr8(sgi + GICR_IPRIORITYR + i, SGI_PRIORITY);
+	wr32(sgi + GICR_ISENABLER0, 0xffff);
+
+	sysreg_write(S3_0_C12_C12_5, sysreg_read(S3_0_C12_C12_5) | 1); /* ICC_SRE_EL1.SRE */
+	isb();
+	sysreg_write(S3_0_C4_C6_0, 0xff);	/* ICC_PMR_EL1 */
+	sysreg_write(S3_0_C12_C12_3, 0);	/* ICC_BPR1_EL1 */
+	sysreg_write(S3_0_C12_C12_7, 1);	/* ICC_IGRPEN1_EL1 */
+	isb();
+	return 3;
+}
+
+static int gicv2_init(void)
+{
+	int i;
+
+	for (i = 0; i < 16; i++)
+		wr8(VIRT_GICD_BASE + GICD_IPRIORITYR + i, SGI_PRIORITY);
+	wr32(VIRT_GICD_BASE + GICD_ISENABLER0, 0xffff);	/* banked per CPU */
+	wr32(VIRT_GICC_BASE + GICC_PMR, 0xff);
+	wr32(VIRT_GICC_BASE + GICC_CTLR, 1);
+	return 2;
+}
+
+int gic_init(void)
+{
+	uint32_t arch = (rd32(VIRT_GICD_BASE + GICD_PIDR2) >> 4) & 0xf;
+
+	if (arch == 3 || arch == 4)
+		gic_arch = gicv3_init();
+	else if (arch == 2 || arch == 1)
+		gic_arch = gicv2_init();
+	else
+		gic_arch = -1;
+	return gic_arch;
+}
+
+int gic_ack(struct gic_irq *irq)
+{
+	uint64_t iar;
+
+	if (gic_arch == 3) {
+		iar = sysreg_read(S3_0_C12_C12_0);	/* ICC_IAR1_EL1 */
+		irq->intid = iar & 0xffffff;
+		irq->sender = PEER_SENDER_UNKNOWN;
+	} else {
+		iar = rd32(VIRT_GICC_BASE + GICC_IAR);
+		irq->intid = iar & 0x3ff;
+		irq->sender = (iar >> 10) & 0x7;
+	}
+	irq->raw = (uint32_t)iar;
+	return irq->intid >= INTID_SPURIOUS ? -1 : 0;
+}
+
+void gic_eoi(const struct gic_irq *irq)
+{
+	if (gic_arch == 3) {
+		sysreg_write(S3_0_C12_C12_1, irq->raw);	/* ICC_EOIR1_EL1 */
+		isb();
+	} else {
+		wr32(VIRT_GICC_BASE + GICC_EOIR, irq->raw);
+	}
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install the host packages and unpack the newest Debian bookworm arm64
+# kernel (image, headers, busybox) into a cache outside git.  Idempotent:
+# a second run with everything present costs only the package checks.
+#
+# Usage: tools/fetch-deps.sh CACHE_DIR
+set -euo pipefail
+
+cache=${1:?usage: fetch-deps.sh CACHE_DIR}
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+
+host_pkgs=(qemu-system-arm qemu-utils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	   device-tree-compiler libfdt-dev u-boot-qemu u-boot-tools dt-schema cpio
+	   linux-kbuild-6.1 linux-source-6.1 sparse python3 xz-utils gzip bc
+	   flex bison perl make gcc clang)
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+need_install=()
+for p in "${host_pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		need_install+=("$p")
+done
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	"${sudo_cmd[@]}" dpkg --add-architecture arm64
+	rm -f "$cache/.apt-updated"
+fi
+if [ ! -e "$cache/.apt-updated" ] || [ ${#need_install[@]} -gt 0 ]; then
+	"${sudo_cmd[@]}" apt-get update -q >/dev/null
+	touch "$cache/.apt-updated"
+fi
+if [ ${#need_install[@]} -gt 0 ]; then
+	echo "deps: installing ${need_install[*]}"
+	"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${need_install[@]}" >/dev/null
+fi
+
+# The ABI is resolved from the metapackage on every fresh cache, so an
+# archive that has moved on (6.1.0-56 -> -57) is followed, never pinned.
+stamp="$cache/kernel.env"
+if [ ! -s "$stamp" ] || [ ! -d "$(. "$stamp"; echo "$KHEADERS")" ]; then
+	abi_pkg=$(apt-cache depends linux-image-arm64:arm64 |
+		  sed -n 's/.*Depends: \(linux-image-[0-9.]*-[0-9]*-arm64\):arm64/\1/p' | head -1)
+	[ -n "$abi_pkg" ] || { echo "deps: cannot resolve linux-image-arm64" >&2; exit 1; }
+	abi=${abi_pkg#linux-image-}            # 6.1.0-56-arm64
+	abi_common=${abi%-arm64}-common        # 6.1.0-56-common
+	kver=$(apt-cache show "$abi_pkg-unsigned:arm64" | sed -n 's/^Version: //p' | head -1)
+	kbuild_ver=$(dpkg-query -W -f='${Version}' linux-kbuild-6.1)
+	if [ "$kver" != "$kbuild_ver" ]; then
+		echo "deps: linux-kbuild-6.1 $kbuild_ver != kernel $kver; upgrading" >&2
+		"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q linux-kbuild-6.1 >/dev/null
+	fi
+
+	dl="$cache/debs"
+	mkdir -p "$dl"
+	(cd "$dl" && apt-get download -q "$abi_pkg-unsigned:arm64" \
+		"linux-headers-$abi:arm64" "linux-headers-$abi_common" \
+		busybox-static:arm64 >/dev/null)
+
+	root="$cache/root-$abi"
+	rm -rf "$root"
+	mkdir -p "$root"
+	for deb in "$dl"/linux-image-"$abi"-unsigned_*arm64.deb \
+		   "$dl"/linux-headers-"$abi"_*arm64.deb \
+		   "$dl"/linux-headers-"$abi_common"_*all.deb \
+		   "$dl"/busybox-static_*arm64.deb; do
+		dpkg-deb -x "$deb" "$root"
+	done
+
+	hdr="$root/usr/src/linux-headers-$abi"
+	common="$root/usr/src/linux-headers-$abi_common"
+	sed -i "s|/usr/src/linux-headers-$abi_common|$common|g" "$hdr/Makefile"
+	for t in "$hdr" "$common"; do
+		for l in scripts tools; do
+			[ -L "$t/$l" ] && ln -sfn "/usr/lib/linux-kbuild-6.1/$l" "$t/$l"
+		done
+	done
+	cat >"$stamp" <<ENV
+KABI=$abi
+KVERSION=$kver
+KROOT=$root
+KHEADERS=$hdr
+KIMAGE=$root/boot/vmlinuz-$abi
+KMODULES=$root/lib/modules/$abi
+BUSYBOX=$root/bin/busybox
+ENV
+	echo "deps: kernel $abi ($kver) unpacked in $root"
+fi
+
+# checkpatch comes from the same 6.1 source tree the kernel was built from.
+cp_dir="$cache/checkpatch"
+if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
+	mkdir -p "$cp_dir"
+	tar -C "$cp_dir" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+fi
