@@ -9,7 +9,6 @@
 #include "hw.h"
 #include "peer_log.h"
 
-#define GICD_PIDR2		0xffe8
 #define GICD_ISENABLER0		0x100
 #define GICD_IPRIORITYR		0x400
 
@@ -94,14 +93,15 @@ static int gicv2_init(void)
 
 int gic_init(void)
 {
-	uint32_t arch = (rd32(VIRT_GICD_BASE + GICD_PIDR2) >> 4) & 0xf;
-
-	if (arch == 3 || arch == 4)
+	/*
+	 * ID_AA64PFR0_EL1.GIC says whether this core has the GICv3 system
+	 * register interface; QEMU's GICv2 distributor has no ID registers
+	 * to ask instead (reading them aborts).
+	 */
+	if ((sysreg_read(id_aa64pfr0_el1) >> 24) & 0xf)
 		gic_arch = gicv3_init();
-	else if (arch == 2 || arch == 1)
-		gic_arch = gicv2_init();
 	else
-		gic_arch = -1;
+		gic_arch = gicv2_init();
 	return gic_arch;
 }
 

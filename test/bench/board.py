@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The QEMU AMP board: its DTB (QEMU's own, RTOS core removed, overlay
+applied) and the guest initramfs."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CACHE = os.environ.get("CACHE", os.path.join(TOP, ".cache"))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+
+RAM_BASE = 0x40000000
+RAM_MB = 512
+SMP = 3
+RTOS_MPIDR = 2
+RTOS_CPU_INDEX = 2
+PEER_ENTRY = 0x5E000000
+SHM_BASE = 0x5F000000
+SHM_STRIDE = 0x1000
+
+# Linux modules the guest may load, in dependency order.
+NIC_MODULES = [
+    "kernel/net/core/failover.ko",
+    "kernel/drivers/net/net_failover.ko",
+    "kernel/drivers/virtio/virtio_pci_legacy_dev.ko",
+    "kernel/drivers/virtio/virtio_pci_modern_dev.ko",
+    "kernel/drivers/virtio/virtio_pci.ko",
+    "kernel/drivers/virtio/virtio_mmio.ko",
+    "kernel/drivers/net/virtio_net.ko",
+    "kernel/drivers/net/dummy.ko",
+]
+
+
+def kernel_env():
+    env = {}
+    with open(os.path.join(CACHE, "kernel.env")) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            if k:
+                env[k] = v
+    return env
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, **kw).stdout
+
+
+def machine_args(gic):
+    return ["-M", f"virt,gic-version={gic}", "-cpu", "cortex-a57",
+            "-smp", str(SMP), "-m", str(RAM_MB)]
+
+
+def base_dtb(gic, out_dir):
+    """QEMU's own DTB for the machine, with the RTOS core taken from Linux."""
+    path = os.path.join(out_dir, f"virt-gicv{gic}-base.dtb")
+    args = machine_args(gic)
+    args[1] += f",dumpdtb={path}"
+    run(["qemu-system-aarch64", *args, "-display", "none", "-nodefaults"])
+    run(["fdtput", "-r", path, f"/cpus/cpu@{RTOS_CPU_INDEX}"])
+    try:
+        run(["fdtput", "-r", path,
+             f"/cpus/cpu-map/socket0/cluster0/core{RTOS_CPU_INDEX}"])
+    except subprocess.CalledProcessError:
+        pass  # older QEMU has no cpu-map
+    return path
+
+
+def add_symbol(dtb, label, path, phandle):
+    """Give a node of QEMU's DTB a label an overlay can reference, as a
+    board DTB built with dtc -@ would have."""
+    run(["fdtput", "-c", dtb, "/__symbols__"])
+    run(["fdtput", "-t", "s", dtb, "/__symbols__", label, path])
+    run(["fdtput", "-t", "x", dtb, path, "phandle", "%x" % phandle])
+
+
+def compile_overlay(dtso, out):
+    run(["dtc", "-@", "-I", "dts", "-O", "dtb", "-o", out, dtso])
+    return out
+
+
+def board_dtb(gic, overlay_src, out_dir, name, symbols=None):
+    """Build the AMP board DTB: base for @gic plus the overlay source."""
+    os.makedirs(out_dir, exist_ok=True)
+    base = base_dtb(gic, out_dir)
+    for label, (path, phandle) in (symbols or {}).items():
+        add_symbol(base, label, path, phandle)
+    dtso = overlay_src
+    if "\n" in overlay_src:
+        dtso = os.path.join(out_dir, f"{name}.dtso")
+        with open(dtso, "w") as f:
+            f.write(overlay_src)
+    dtbo = compile_overlay(dtso, os.path.join(out_dir, f"{name}.dtbo"))
+    out = os.path.join(out_dir, f"{name}-gicv{gic}.dtb")
+    run(["fdtoverlay", "-i", base, "-o", out, dtbo])
+    return out
+
+
+INIT = r"""#!/bin/sh
+/bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev /tmp /run
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+ip link set lo up
+stty -echo 2>/dev/null
+export PS1=""
+echo "@@BOOTED@@ $(uname -r)"
+exec /bin/sh
+"""
+
+LOAD_NIC = """#!/bin/sh
+# Load the uplink drivers: virtio-net (PCI and MMIO) and dummy.
+for m in %s; do
+	insmod /lib/modules/nic/$m 2>/dev/null || grep -q "^${m%%.ko} " /proc/modules || echo "load-nic: $m failed"
+done
+"""
+
+
+def initramfs(out_dir, extra_modules):
+    """Busybox, the NIC modules, ours and the init script, as newc cpio.gz."""
+    env = kernel_env()
+    stage = tempfile.mkdtemp(prefix="initramfs-", dir=out_dir)
+    try:
+        for d in ("bin", "lib/modules/nic", "lib/modules/vnlm", "etc"):
+            os.makedirs(os.path.join(stage, d), exist_ok=True)
+        shutil.copy(env["BUSYBOX"], os.path.join(stage, "bin/busybox"))
+        os.symlink("busybox", os.path.join(stage, "bin/sh"))
+        names = []
+        for rel in NIC_MODULES:
+            shutil.copy(os.path.join(env["KMODULES"], rel),
+                        os.path.join(stage, "lib/modules/nic"))
+            names.append(os.path.basename(rel))
+        for ko in extra_modules:
+            shutil.copy(ko, os.path.join(stage, "lib/modules/vnlm"))
+        for name, text, mode in (("init", INIT, 0o755),
+                                 ("bin/load-nic", LOAD_NIC % " ".join(names), 0o755)):
+            p = os.path.join(stage, name)
+            with open(p, "w") as f:
+                f.write(text)
+            os.chmod(p, mode)
+        out = os.path.join(out_dir, "initramfs.cpio.gz")
+        files = run(["find", "."], cwd=stage)
+        cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet", "-R", "0:0"],
+                              input=files.encode(), cwd=stage, check=True,
+                              stdout=subprocess.PIPE).stdout
+        with open(out, "wb") as f:
+            f.write(subprocess.run(["gzip", "-1"], input=cpio, check=True,
+                                   stdout=subprocess.PIPE).stdout)
+        return out
+    finally:
+        shutil.rmtree(stage)
+
+
+def our_modules():
+    return [os.path.join(TOP, "driver", "vnet-link-mirror.ko"),
+            os.path.join(TOP, "test", "kmod", "amp-peer-ctl.ko")]
+
+
+def peer_image():
+    return os.path.join(BUILD, "rtos-peer.bin")
+
+
+def mirror_overlay(instances, extra_reserved=""):
+    """An overlay text for a list of instance dicts (test boards).
+
+    Each dict: slot (region index), sgi, and any of uplink, ethernet
+    (a label), target, disabled, announce, raw (extra property lines),
+    region (override label), name.
+    """
+    res = [f"""
+		rtos_image: rtos@{PEER_ENTRY:x} {{
+			reg = <0x0 0x{PEER_ENTRY:x} 0x0 0x800000>;
+			no-map;
+		}};"""]
+    nodes = []
+    slots = sorted({i["slot"] for i in instances if "slot" in i})
+    for s in slots:
+        base = SHM_BASE + s * SHM_STRIDE
+        res.append(f"""
+		vnet{s}_shm: vnet-shm@{base:x} {{
+			reg = <0x0 0x{base:x} 0x0 0x{SHM_STRIDE:x}>;
+			no-map;
+		}};""")
+    for n, inst in enumerate(instances):
+        props = ['compatible = "linux,virtio-net-link-mirror";']
+        if "region" in inst:
+            if inst["region"] is not None:
+                props.append(f"memory-region = <&{inst['region']}>;")
+        elif "slot" in inst:
+            props.append(f"memory-region = <&vnet{inst['slot']}_shm>;")
+        if "uplink" in inst:
+            props.append(f'linux,uplink = "{inst["uplink"]}";')
+        if "ethernet" in inst:
+            props.append(f"ethernet = <&{inst['ethernet']}>;")
+        if inst.get("target", RTOS_MPIDR) is not None:
+            props.append(f"linux,target-cpu = <0x{inst.get('target', RTOS_MPIDR):x}>;")
+        if inst.get("sgi") is not None:
+            props.append(f"linux,doorbell-sgi = <{inst['sgi']}>;")
+        if inst.get("disabled"):
+            props.append("linux,notify-disabled;")
+        if inst.get("announce"):
+            props.append("linux,link-up-announce;")
+        props.extend(inst.get("raw", []))
+        body = "\n\t\t".join(props)
+        nodes.append(f"""
+	{inst.get('name', f'vnet-link-mirror-{n}')} {{
+		{body}
+	}};""")
+    return f"""/dts-v1/;
+/plugin/;
+
+&{{/}} {{
+	reserved-memory {{
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+{''.join(res)}{extra_reserved}
+	}};
+{''.join(nodes)}
+}};
+"""

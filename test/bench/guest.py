@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""One boot of the QEMU AMP board: the serial console as a command channel,
+QMP for the host side (cable, hotplug), and the RTOS peer's records."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import board
+from peerlog import PeerLog
+
+BOOT_TIMEOUT = 120
+DEFAULT_CMD_TIMEOUT = 60
+
+
+class GuestError(Exception):
+    pass
+
+
+class Guest:
+    """Boot the board; use as a context manager so QEMU always dies."""
+
+    def __init__(self, gic, dtb, initrd, nics=(), extra_args=(), name="guest",
+                 log_dir=None, append=""):
+        self.gic = gic
+        self.name = name
+        self.tmp = tempfile.mkdtemp(prefix=f"vnlm-{name}-")
+        self.log_dir = log_dir or os.path.join(board.BUILD, "logs")
+        os.makedirs(self.log_dir, exist_ok=True)
+        self.ram_file = os.path.join(self.tmp, "ram")
+        self.qmp_path = os.path.join(self.tmp, "qmp.sock")
+        self.console_log = os.path.join(self.log_dir, f"{name}-console.log")
+        self.semihost_log = os.path.join(self.log_dir, f"{name}-rtos.log")
+        self._buf = b""
+        self._lock = threading.Condition()
+        self._token = 0
+        self._qmp = None
+        env = board.kernel_env()
+        args = ["qemu-system-aarch64", *board.machine_args(gic)]
+        args[2] += ",memory-backend=ram"
+        args += [
+            "-object", f"memory-backend-file,id=ram,size={board.RAM_MB}M,"
+                       f"mem-path={self.ram_file},share=on",
+            "-kernel", env["KIMAGE"], "-initrd", initrd, "-dtb", dtb,
+            "-append", "console=ttyAMA0 loglevel=3 panic=-1 " + append,
+            "-no-reboot", "-display", "none", "-monitor", "none",
+            "-serial", "stdio", "-nodefaults",
+            "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
+            "-device", f"loader,file={board.peer_image()},addr=0x{board.PEER_ENTRY:x},force-raw=on",
+            "-semihosting-config", "enable=on,target=native,chardev=semi",
+            "-chardev", f"file,id=semi,path={self.semihost_log}",
+        ]
+        for nic in nics:
+            args += nic
+        args += list(extra_args)
+        self.args = args
+        self._log = open(self.console_log, "wb")
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.peer = None
+        try:
+            self.wait_for(rb"@@BOOTED@@", BOOT_TIMEOUT)
+            self.peer = PeerLog(self.ram_file, board.RAM_BASE)
+        except Exception:
+            self.close()
+            raise
+
+    # -- console -------------------------------------------------------
+    def _read(self):
+        fd = self.proc.stdout.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                chunk = b""
+            with self._lock:
+                if not chunk:
+                    self._eof = True
+                    self._lock.notify_all()
+                    return
+                self._buf += chunk
+                self._log.write(chunk)
+                self._log.flush()
+                self._lock.notify_all()
+
+    _eof = False
+
+    def wait_for(self, pattern, timeout):
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                m = rx.search(self._buf)
+                if m:
+                    self._buf = self._buf[m.end():]
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or self._eof:
+                    tail = self._buf[-2000:].decode(errors="replace")
+                    raise GuestError(f"{self.name}: timed out waiting for {pattern!r}"
+                                     f" (qemu {'exited' if self._eof else 'running'}); "
+                                     f"console tail:\n{tail}")
+                self._lock.wait(min(left, 1.0))
+
+    def sh(self, cmd, timeout=DEFAULT_CMD_TIMEOUT, check=True):
+        """Run a shell command in the guest; return (rc, output)."""
+        self._token += 1
+        tok = f"{self._token:06d}"
+        line = f"{cmd}\necho \"@@END{tok}\"\":$?@@\"\n"
+        # Mark where this command's output starts.
+        self.proc.stdin.write(f"echo \"@@BEGIN{tok}\"\"@@\"\n".encode())
+        self.proc.stdin.write(line.encode())
+        self.proc.stdin.flush()
+        self.wait_for(rf"@@BEGIN{tok}@@\r?\n".encode(), timeout)
+        m = self.wait_for(rf"(?s)(.*?)@@END{tok}:(\d+)@@".encode(), timeout)
+        out = m.group(1).decode(errors="replace").replace("\r", "")
+        rc = int(m.group(2))
+        if check and rc != 0:
+            raise GuestError(f"{self.name}: `{cmd}` exited {rc}:\n{out}")
+        return rc, out
+
+    def out(self, cmd, timeout=DEFAULT_CMD_TIMEOUT):
+        return self.sh(cmd, timeout)[1].strip()
+
+    # -- QMP -------------------------------------------------------------
+    def qmp(self, command, **arguments):
+        if self._qmp is None:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(30)
+            s.connect(self.qmp_path)
+            self._qmp = (s, s.makefile("rb"))
+            json.loads(self._qmp[1].readline())  # greeting
+            self._qmp_exec("qmp_capabilities")
+        return self._qmp_exec(command, **arguments)
+
+    def _qmp_exec(self, command, **arguments):
+        s, rf = self._qmp
+        msg = {"execute": command}
+        if arguments:
+            msg["arguments"] = arguments
+        s.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            reply = json.loads(rf.readline())
+            if "event" in reply:
+                continue
+            if "error" in reply:
+                raise GuestError(f"QMP {command}: {reply['error']}")
+            return reply.get("return")
+
+    def set_link(self, netdev, up):
+        self.qmp("set_link", name=netdev, up=bool(up))
+
+    # -- RTOS peer -------------------------------------------------------
+    def start_peer(self, nslots):
+        self.sh(f"insmod /lib/modules/vnlm/amp-peer-ctl.ko entry=0x{board.PEER_ENTRY:x} "
+                f"mpidr={board.RTOS_MPIDR} arg={nslots}")
+        deadline = time.monotonic() + 20
+        while not self.peer.ready():
+            if time.monotonic() > deadline:
+                raise GuestError(f"RTOS peer not ready: {self.peer.header()}")
+            time.sleep(0.05)
+
+    def wait_peer(self, predicate, timeout=10.0, what="RTOS peer condition"):
+        """Poll the peer log until predicate(peer) is true."""
+        deadline = time.monotonic() + timeout
+        while True:
+            v = predicate(self.peer)
+            if v:
+                return v
+            if time.monotonic() > deadline:
+                raise GuestError(f"timed out waiting for {what}; peer header "
+                                 f"{self.peer.header()}")
+            time.sleep(0.02)
+
+    def dmesg_problems(self):
+        """Kernel reports that must never appear."""
+        text = self.out("dmesg")
+        bad = re.compile(r"(WARNING:|BUG:|Oops|Call trace:|refcount_t|"
+                         r"unregister_netdevice: waiting|Kernel panic|"
+                         r"KASAN|UBSAN|possible circular|kmemleak)")
+        return [l for l in text.splitlines() if bad.search(l)]
+
+    # -- teardown --------------------------------------------------------
+    def close(self):
+        if self.peer:
+            self.peer.close()
+            self.peer = None
+        if self._qmp:
+            try:
+                self._qmp[0].close()
+            except OSError:
+                pass
+            self._qmp = None
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        self._log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
