@@ -117,6 +117,7 @@ int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
  */
 void vnlm_doorbell_ring(const struct vnlm_doorbell *db)
 {
+	/* the shared-config stores (normal memory) before the SGI */
 	wmb();
 	if (db->arch == VNLM_GIC_V3) {
 		write_sysreg_s(db->value, SYS_ICC_SGI1R_EL1);

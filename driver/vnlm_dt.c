@@ -8,14 +8,25 @@
 #include <linux/device.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
+#include <linux/stdarg.h>
 #include <linux/string.h>
 
 #include "vnlm.h"
 #include "vnlm_rules.h"
 
-#define bad_prop(dev, err, prop, fmt, ...)				\
-	dev_err_probe(dev, err, "%pOF: %s " fmt "\n", (dev)->of_node,	\
-		      prop, ##__VA_ARGS__)
+static __printf(4, 5) int bad_prop(struct device *dev, int err,
+				   const char *prop, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	err = dev_err_probe(dev, err, "%pOF: %s %pV\n", dev->of_node, prop, &vaf);
+	va_end(args);
+	return err;
+}
 
 static int read_u32_prop(struct device *dev, const char *prop, u32 *val)
 {

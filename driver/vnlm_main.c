@@ -34,7 +34,8 @@ static int vnlm_probe(struct platform_device *pdev)
 
 	ret = vnlm_gic_arch(&arch, &gicd_base);
 	if (ret)
-		return dev_err_probe(dev, ret, "no GICv2 or GICv3 interrupt controller in the DT\n");
+		return dev_err_probe(dev, ret,
+				     "no GICv2 or GICv3 interrupt controller in the DT\n");
 	ret = vnlm_parse_params(dev, arch, &mirror->params);
 	if (ret)
 		return ret;
@@ -42,7 +43,8 @@ static int vnlm_probe(struct platform_device *pdev)
 	res = &mirror->params.region;
 	/* The claim is what keeps two instances off one region. */
 	if (!devm_request_mem_region(dev, res->start, resource_size(res), dev_name(dev)))
-		return dev_err_probe(dev, -EBUSY, "%pOF: " VNLM_PROP_REGION " %pR is already in use\n",
+		return dev_err_probe(dev, -EBUSY,
+				     "%pOF: " VNLM_PROP_REGION " %pR is already in use\n",
 				     dev->of_node, res);
 	mirror->shm = devm_ioremap_wc(dev, res->start, VNLM_REGION_MIN_SIZE);
 	if (!mirror->shm)

@@ -7,15 +7,9 @@
 #ifndef VNLM_RULES_H
 #define VNLM_RULES_H
 
+/* Host builds provide these types with tools/host-compat.h (-include). */
 #ifdef __KERNEL__
 #include <linux/types.h>
-#else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint32_t u32;
-typedef uint64_t u64;
 #endif
 
 #define VNLM_COMPATIBLE		"linux,virtio-net-link-mirror"

@@ -54,12 +54,14 @@ u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state)
 		seq = (readl(shm + VNLM_SYNC_SEQ) + 2) & ~1u;
 
 	writel_relaxed(seq + 1, shm + VNLM_SYNC_SEQ);
+	/* the odd generation before the fields: readers see "busy" first */
 	wmb();
 	write_fields(shm, state, 0, 0);
 	writew_relaxed(VNLM_ABI_VERSION, shm + VNLM_SYNC_OFFSET +
 		       offsetof(struct vnlm_sync, abi_version));
 	writew_relaxed(0, shm + VNLM_SYNC_OFFSET + offsetof(struct vnlm_sync, flags));
 	writel_relaxed(VNLM_SYNC_MAGIC, shm + VNLM_SYNC_MAGIC_OFF);
+	/* the fields before the even generation that publishes them */
 	wmb();
 	seq += 2;
 	writel_relaxed(seq, shm + VNLM_SYNC_SEQ);
@@ -82,8 +84,10 @@ void vnlm_shm_publish(void __iomem *shm, u32 seq,
 		      u32 doorbells)
 {
 	writel_relaxed(seq + 1, shm + VNLM_SYNC_SEQ);
+	/* the odd generation before the fields: readers see "busy" first */
 	wmb();
 	write_fields(shm, state, stamp, doorbells);
+	/* the fields before the even generation that publishes them */
 	wmb();
 	writel_relaxed(seq + 2, shm + VNLM_SYNC_SEQ);
 }

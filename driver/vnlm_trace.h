@@ -12,20 +12,18 @@
 #include "vnlm.h"
 
 TRACE_EVENT(vnlm_event,
-	TP_PROTO(const struct vnlm_mirror *mirror, const struct net_device *ndev,
-		 unsigned long event),
+	    TP_PROTO(const struct vnlm_mirror *mirror,
+		     const struct net_device *ndev, unsigned long event),
 	TP_ARGS(mirror, ndev, event),
-	TP_STRUCT__entry(
-		__string(mirror, dev_name(mirror->dev))
-		__string(uplink, ndev->name)
-		__string(event, netdev_cmd_to_name(event))
-		__field(bool, following)
+	TP_STRUCT__entry(__string(mirror, dev_name(mirror->dev))
+			 __string(uplink, ndev->name)
+			 __string(event, netdev_cmd_to_name(event))
+			 __field(bool, following)
 	),
-	TP_fast_assign(
-		__assign_str(mirror, dev_name(mirror->dev));
-		__assign_str(uplink, ndev->name);
-		__assign_str(event, netdev_cmd_to_name(event));
-		__entry->following = mirror->uplink == ndev;
+	TP_fast_assign(__assign_str(mirror, dev_name(mirror->dev));
+		       __assign_str(uplink, ndev->name);
+		       __assign_str(event, netdev_cmd_to_name(event));
+		       __entry->following = mirror->uplink == ndev;
 	),
 	TP_printk("%s: %s %s%s", __get_str(mirror), __get_str(uplink),
 		  __get_str(event),
@@ -33,27 +31,25 @@ TRACE_EVENT(vnlm_event,
 );
 
 TRACE_EVENT(vnlm_doorbell,
-	TP_PROTO(const struct vnlm_mirror *mirror, u64 stamp),
+	    TP_PROTO(const struct vnlm_mirror *mirror, u64 stamp),
 	TP_ARGS(mirror, stamp),
-	TP_STRUCT__entry(
-		__string(mirror, dev_name(mirror->dev))
-		__field(u32, seq)
-		__field(u16, status)
-		__field(u16, mtu)
-		__field(u32, speed)
-		__field(u8, duplex)
-		__field(u32, sgi)
-		__field(u64, stamp)
+	TP_STRUCT__entry(__string(mirror, dev_name(mirror->dev))
+			 __field(u32, seq)
+			 __field(u16, status)
+			 __field(u16, mtu)
+			 __field(u32, speed)
+			 __field(u8, duplex)
+			 __field(u32, sgi)
+			 __field(u64, stamp)
 	),
-	TP_fast_assign(
-		__assign_str(mirror, dev_name(mirror->dev));
-		__entry->seq = mirror->seq;
-		__entry->status = mirror->published.status;
-		__entry->mtu = mirror->published.mtu;
-		__entry->speed = mirror->published.speed;
-		__entry->duplex = mirror->published.duplex;
-		__entry->sgi = mirror->params.sgi;
-		__entry->stamp = stamp;
+	TP_fast_assign(__assign_str(mirror, dev_name(mirror->dev));
+		       __entry->seq = mirror->seq;
+		       __entry->status = mirror->published.status;
+		       __entry->mtu = mirror->published.mtu;
+		       __entry->speed = mirror->published.speed;
+		       __entry->duplex = mirror->published.duplex;
+		       __entry->sgi = mirror->params.sgi;
+		       __entry->stamp = stamp;
 	),
 	TP_printk("%s: seq=%u status=0x%x mtu=%u speed=%u duplex=0x%x sgi=%u stamp=%llu",
 		  __get_str(mirror), __entry->seq, __entry->status, __entry->mtu,

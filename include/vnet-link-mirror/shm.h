@@ -22,14 +22,14 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
-typedef u8 vnlm_u8;
-typedef u16 vnlm_u16;
-typedef u32 vnlm_u32;
+#define vnlm_u8		u8
+#define vnlm_u16	u16
+#define vnlm_u32	u32
 #else
-#include <stdint.h>
-typedef uint8_t vnlm_u8;
-typedef uint16_t vnlm_u16;
-typedef uint32_t vnlm_u32;
+/* Compiler-provided, so that freestanding RTOS code needs no libc headers. */
+#define vnlm_u8		__UINT8_TYPE__
+#define vnlm_u16	__UINT16_TYPE__
+#define vnlm_u32	__UINT32_TYPE__
 #endif
 
 /* Byte offsets of the mirrored fields in struct virtio_net_config. */
@@ -107,10 +107,10 @@ struct vnlm_snapshot {
 
 #ifndef __KERNEL__
 /*
- * Reader side for the RTOS.  The caller supplies its read barrier (on
- * AArch64 "dmb ishld" or "dmb ld"), and the reads must be single-copy atomic
- * (volatile, naturally aligned).  Returns the number of retries spent or -1
- * if the region has not been initialised by Linux.
+ * Reader side for the RTOS.  Every field is read once with a single-copy
+ * atomic load (naturally aligned, never merged or torn by the compiler).
+ * The caller supplies its read barrier ("dmb ld" or "dmb ishld" on
+ * AArch64, depending on how the region is mapped).
  */
 static inline vnlm_u32 vnlm_le32(vnlm_u32 v)
 {
@@ -131,9 +131,20 @@ static inline vnlm_u16 vnlm_le16(vnlm_u16 v)
 }
 
 #define VNLM_RD(base, off, type) \
-	(*(const volatile type *)((const volatile vnlm_u8 *)(base) + (off)))
+	__atomic_load_n((const type *)((const vnlm_u8 *)(base) + (off)), \
+			__ATOMIC_RELAXED)
 
-static inline int vnlm_read_snapshot(const volatile void *region,
+/**
+ * vnlm_read_snapshot() - take one consistent snapshot of a region
+ * @region: the instance's shared region, as mapped by the RTOS
+ * @snap: filled in
+ * @rmb: the reader's load-load barrier
+ * @max_retries: how many torn reads to tolerate before giving up
+ *
+ * Return: retries spent (>= 0), -1 if Linux has not initialised the
+ * region, -2 if every attempt was torn.
+ */
+static inline int vnlm_read_snapshot(const void *region,
 				     struct vnlm_snapshot *snap,
 				     void (*rmb)(void), unsigned int max_retries)
 {
@@ -148,6 +159,7 @@ static inline int vnlm_read_snapshot(const volatile void *region,
 		seq = vnlm_le32(VNLM_RD(region, VNLM_SYNC_SEQ, vnlm_u32));
 		if (seq & 1)
 			continue;
+		/* the generation before the fields it covers */
 		rmb();
 		snap->status = vnlm_le16(VNLM_RD(region, VNLM_CFG_STATUS, vnlm_u16));
 		snap->mtu = vnlm_le16(VNLM_RD(region, VNLM_CFG_MTU, vnlm_u16));
@@ -157,6 +169,7 @@ static inline int vnlm_read_snapshot(const volatile void *region,
 			vnlm_le32(VNLM_RD(region, VNLM_SYNC_STAMP_LO, vnlm_u32)) |
 			(unsigned long long)vnlm_le32(VNLM_RD(region, VNLM_SYNC_STAMP_HI,
 							     vnlm_u32)) << 32;
+		/* the fields before the generation that confirms them */
 		rmb();
 		again = vnlm_le32(VNLM_RD(region, VNLM_SYNC_SEQ, vnlm_u32));
 		if (again == seq) {

@@ -31,8 +31,7 @@ static void log_append(const struct peer_record *rec)
 
 static int scan_slot(uint32_t slot, struct peer_record *rec)
 {
-	const volatile void *region =
-		(const volatile void *)(PEER_SHM_BASE + slot * PEER_SHM_STRIDE);
+	const void *region = (const void *)(PEER_SHM_BASE + slot * PEER_SHM_STRIDE);
 	struct peer_slot_view *view = &plog->view[slot];
 	struct vnlm_snapshot snap;
 	int retries;

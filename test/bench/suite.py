@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Test suites on the QEMU AMP board: one boot per suite and GIC version,
+a TAP line per test, and a closing check of the kernel log."""
+
+import os
+import time
+
+import board
+from guest import Guest, GuestError
+
+LS = "linux,virtio-net-link-mirror"
+PCI_UPLINK = ["-netdev", "user,id=up0,restrict=on",
+              "-device", "virtio-net-pci,netdev=up0,mac=52:54:00:00:00:10,speed=1000,duplex=full"]
+MMIO_UPLINK = ["-netdev", "user,id=mm0,restrict=on",
+               "-device", "virtio-net-device,netdev=mm0,mac=52:54:00:00:00:20"]
+HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
+
+
+class Suite:
+    def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
+                 nslots=8, setup=None, gics=(2, 3), append=""):
+        self.name = name
+        self.tests = tests
+        self.overlay = overlay or os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso")
+        self.nics = list(nics)
+        self.symbols = symbols
+        self.nslots = nslots
+        self.setup = setup
+        self.gics = gics
+        self.append = append
+
+
+def run_suite(tap, suite, gic, initrd, out_dir):
+    label = f"gicv{gic} {suite.name}"
+    try:
+        dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols)
+        guest = Guest(gic, dtb, initrd, nics=suite.nics, name=f"{suite.name}-v{gic}",
+                      append=suite.append)
+    except Exception as exc:  # noqa: BLE001
+        for name, _ in suite.tests:
+            tap.result(f"{label}: {name}", False, f"board did not boot: {exc}")
+        return
+    with guest:
+        t0 = time.monotonic()
+        ok = True
+        if suite.setup:
+            ok = tap.run(f"{label}: setup", suite.setup, guest, suite)
+        for name, fn in suite.tests:
+            if not ok:
+                tap.result(f"{label}: {name}", False, "setup failed")
+                continue
+            tap.run(f"{label}: {name}", fn, guest)
+        if ok:
+            tap.run(f"{label}: no kernel warnings, oops or refcount reports",
+                    check_dmesg, guest)
+        tap.comment(f"{label}: {time.monotonic() - t0:.1f}s in guest; console log "
+                    f"{guest.console_log}")
+
+
+def check_dmesg(g):
+    problems = g.dmesg_problems()
+    if problems:
+        raise GuestError("kernel reported:\n" + "\n".join(problems[:20]))
+
+
+# -- helpers the cases share ---------------------------------------------
+
+def expect(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def head(g):
+    return g.peer.header().head
+
+
+def records_since(g, mark):
+    return g.peer.records(mark)
+
+
+def wait_view(g, slot, pred, timeout=10.0, what=None):
+    """Wait until the RTOS view of @slot satisfies pred(view)."""
+    return g.wait_peer(lambda p: (lambda v: v if v.valid and pred(v) else None)(p.view(slot)),
+                       timeout, what or f"slot {slot} view")
+
+
+def quiet_for(g, seconds):
+    """Doorbells taken during @seconds of doing nothing."""
+    before = g.peer.header().doorbells
+    time.sleep(seconds)
+    return g.peer.header().doorbells - before
+
+
+def sysfs(g, dev, attr):
+    return g.out(f"cat /sys/bus/platform/devices/{dev}/{attr}")
+
+
+def ifname_by_mac(g, mac):
+    out = g.out("for i in /sys/class/net/*; do echo \"${i##*/} $(cat $i/address)\"; done")
+    for line in out.splitlines():
+        name, _, addr = line.partition(" ")
+        if addr.strip() == mac:
+            return name
+    raise AssertionError(f"no interface with MAC {mac}:\n{out}")

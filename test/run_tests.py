@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""make check: host-side checks, then every QEMU suite on GICv2 and GICv3.
+TAP on stdout, closing with `N passed, N failed`; exit 1 on any failure.
+
+  test/run_tests.py [-k SUBSTRING] [--gic 2|3]
+"""
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, "bench"), os.path.join(HERE, "cases")]
+
+import board  # noqa: E402
+from suite import run_suite  # noqa: E402
+from tap import Tap  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", default="", help="only suites/host checks whose name contains this")
+    ap.add_argument("--gic", type=int, choices=(2, 3), action="append")
+    args = ap.parse_args()
+
+    tap = Tap()
+    modules = [importlib.import_module(m.name)
+               for m in sorted(pkgutil.iter_modules([os.path.join(HERE, "cases")]),
+                               key=lambda m: m.name)]
+    for mod in modules:
+        for name, fn in getattr(mod, "HOST_TESTS", []):
+            if args.k in name:
+                tap.run(f"host: {name}", fn)
+
+    out_dir = os.path.join(board.BUILD, "check")
+    os.makedirs(out_dir, exist_ok=True)
+    initrd = board.initramfs(out_dir, board.our_modules())
+    for mod in modules:
+        for suite in getattr(mod, "SUITES", []):
+            if args.k not in suite.name:
+                continue
+            for gic in suite.gics:
+                if args.gic and gic not in args.gic:
+                    continue
+                run_suite(tap, suite, gic, initrd, os.path.join(out_dir, suite.name))
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
