@@ -32,7 +32,7 @@ def main():
                                key=lambda m: m.name)]
     for mod in modules:
         for name, fn in getattr(mod, "HOST_TESTS", []):
-            if args.k in name:
+            if args.k in f"host: {name}":
                 tap.run(f"host: {name}", fn)
 
     out_dir = os.path.join(board.BUILD, "check")
