@@ -111,7 +111,11 @@ ip link set lo up
 stty -echo 2>/dev/null
 export PS1=""
 echo "@@BOOTED@@ $(uname -r)"
-exec /bin/sh
+# The command shell is not PID 1, so that no shell mishap panics the board.
+while :; do
+	/bin/sh
+	echo "@@SHELL-EXITED@@ $?"
+done
 """
 
 LOAD_NIC = """#!/bin/sh
