@@ -30,9 +30,9 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 
-.PHONY: all deps module peer testmods run shell check check-static bench clean distclean
+.PHONY: all deps module peer testmods tools run shell check bench clean distclean
 
-all: module peer testmods
+all: module peer testmods tools
 
 $(DEPS_STAMP): tools/fetch-deps.sh
 	tools/fetch-deps.sh $(CACHE)
@@ -49,6 +49,10 @@ peer: deps
 
 testmods: deps
 	$(KMAKE) M=$(CURDIR)/test/kmod W=1 modules
+
+tools: deps
+	mkdir -p $(BUILD)
+	$(MAKE) -C tools/vnlm-dtb O=$(BUILD)
 
 run: all
 	$(PYTHON) test/bench/demo.py

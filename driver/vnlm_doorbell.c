@@ -27,15 +27,6 @@
 #define SGI1R_RS_SHIFT			44
 #define SGI1R_AFF3_SHIFT		48
 
-static const struct of_device_id vnlm_gic_ids[] = {
-	{ .compatible = "arm,gic-v3", .data = (void *)VNLM_GIC_V3 },
-	{ .compatible = "arm,gic-400", .data = (void *)VNLM_GIC_V2 },
-	{ .compatible = "arm,cortex-a15-gic", .data = (void *)VNLM_GIC_V2 },
-	{ .compatible = "arm,cortex-a9-gic", .data = (void *)VNLM_GIC_V2 },
-	{ .compatible = "arm,cortex-a7-gic", .data = (void *)VNLM_GIC_V2 },
-	{ /* sentinel */ }
-};
-
 /**
  * vnlm_gic_arch() - find the root interrupt controller in the DT
  * @arch: set to its architecture
@@ -45,19 +36,20 @@ static const struct of_device_id vnlm_gic_ids[] = {
  */
 int vnlm_gic_arch(enum vnlm_gic_arch *arch, phys_addr_t *gicd_base)
 {
-	const struct of_device_id *match;
-	struct device_node *np;
+	const struct vnlm_gic_compatible *gic;
+	struct device_node *np = NULL;
 	struct resource res;
 	int ret;
 
-	np = of_find_matching_node_and_match(NULL, vnlm_gic_ids, &match);
+	for (gic = vnlm_gic_compatibles; gic->compatible && !np; gic++)
+		np = of_find_compatible_node(NULL, NULL, gic->compatible);
 	if (!np)
 		return -ENODEV;
 	ret = of_address_to_resource(np, 0, &res);
 	of_node_put(np);
 	if (ret)
 		return ret;
-	*arch = (enum vnlm_gic_arch)(uintptr_t)match->data;
+	*arch = gic[-1].arch;
 	*gicd_base = res.start;
 	return 0;
 }

@@ -133,8 +133,8 @@ static int parse_region(struct device *dev, struct vnlm_params *params)
 
 	rule = vnlm_check_region(rmem->base, rmem->size);
 	if (rule)
-		return bad_prop(dev, -EINVAL, prop, "%pa+%pa %s", &rmem->base,
-				&rmem->size, vnlm_rule_text(rule));
+		return bad_prop(dev, -EINVAL, prop, "0x%llx+0x%llx %s",
+				(u64)rmem->base, (u64)rmem->size, vnlm_rule_text(rule));
 	params->region = (struct resource)DEFINE_RES_MEM(rmem->base, rmem->size);
 	return 0;
 }

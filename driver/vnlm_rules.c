@@ -14,6 +14,15 @@
 /* ICC_SGI1R_EL1 reaches Aff0 0-255 with the range selector (GICv3.1). */
 #define GICV3_MAX_AFF0		255
 
+const struct vnlm_gic_compatible vnlm_gic_compatibles[] = {
+	{ "arm,gic-v3", VNLM_GIC_V3 },
+	{ "arm,gic-400", VNLM_GIC_V2 },
+	{ "arm,cortex-a15-gic", VNLM_GIC_V2 },
+	{ "arm,cortex-a9-gic", VNLM_GIC_V2 },
+	{ "arm,cortex-a7-gic", VNLM_GIC_V2 },
+	{ NULL, 0 }
+};
+
 static const char *const rule_text[VNLM_ERR_COUNT] = {
 	[VNLM_OK] = "ok",
 	[VNLM_ERR_NAME_EMPTY] = "is empty",

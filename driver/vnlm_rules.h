@@ -36,6 +36,19 @@ enum vnlm_gic_arch {
 };
 
 /**
+ * struct vnlm_gic_compatible - an interrupt controller doorbells can use
+ * @compatible: its DT compatible
+ * @arch: how SGIs are raised through it
+ */
+struct vnlm_gic_compatible {
+	const char *compatible;
+	enum vnlm_gic_arch arch;
+};
+
+/* Searched in order by the driver and the host tool; ends with a NULL. */
+extern const struct vnlm_gic_compatible vnlm_gic_compatibles[];
+
+/**
  * enum vnlm_rule - the verdict of one check
  * @VNLM_OK: acceptable
  * @VNLM_ERR_NAME_EMPTY: the uplink name is empty

@@ -40,6 +40,7 @@ def run_suite(tap, suite, gic, initrd, out_dir):
         for name, _ in suite.tests:
             tap.result(f"{label}: {name}", False, f"board did not boot: {exc}")
         return
+    guest.dtb = dtb
     with guest:
         t0 = time.monotonic()
         ok = True

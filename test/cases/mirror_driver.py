@@ -2,6 +2,8 @@
 """The mirror driver on the QEMU AMP board: every outcome asserted is what
 the RTOS-side peer read from shared memory and the doorbells it took."""
 
+import os
+import subprocess
 import time
 
 import board
@@ -335,6 +337,20 @@ def test_bad_nodes(g):
     lines = [l for l in log.splitlines() if f"/{loser}: memory-region" in l and "in use" in l]
     expect(lines, f"{loser}: no 'memory-region ... in use' message")
     notes.append(lines[-1].split("] ", 1)[-1])
+
+    # The host tool, on the same DTB, must say exactly what the driver said.
+    tool = subprocess.run([os.path.join(board.BUILD, "vnlm-dtb"), "check", g.dtb],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said = set(tool.stderr.splitlines())
+    for note in notes:
+        msg = note.split(": error -", 1)[-1].split(": ", 1)[-1]
+        if "already in use" in msg:
+            node = msg.split(":", 1)[0]
+            expect(any(l.startswith(f"{node}: memory-region") and "overlaps" in l for l in said),
+                   f"the tool did not flag {node}'s shared region: {said}")
+            continue
+        expect(msg in said, f"driver said {msg!r}; the tool said:\n" + "\n".join(sorted(said)))
+    expect(len(said) == len(notes), f"tool flagged {len(said)} nodes, driver {len(notes)}")
     return "\n".join(notes)
 
 

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reading one instance node the way the driver's probe does, and judging it
+ * with the driver's own rules (driver/vnlm_rules.c, linked in unchanged).
+ * The DTB was checked whole by fdt_check_full() when loaded, so offsets
+ * and strings can be trusted; property sizes cannot, and are checked here.
+ */
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vnlm_dtb.h"
+
+void report_stderr(const struct instance *inst, const char *prop, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s ", inst->path, prop);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int gic_arch_of(const void *fdt, enum vnlm_gic_arch *arch)
+{
+	const struct vnlm_gic_compatible *gic;
+
+	for (gic = vnlm_gic_compatibles; gic->compatible; gic++) {
+		if (fdt_node_offset_by_compatible(fdt, -1, gic->compatible) >= 0) {
+			*arch = gic->arch;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int instance_next(const void *fdt, int after)
+{
+	return fdt_node_offset_by_compatible(fdt, after, VNLM_COMPATIBLE);
+}
+
+static uint64_t read_cells(const fdt32_t *cells, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 32 | fdt32_to_cpu(*cells++);
+	return v;
+}
+
+static bool is_linux_cpu(const void *fdt, uint64_t mpidr, char *which, size_t len)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node, ac;
+
+	if (cpus < 0)
+		return false;
+	ac = fdt_address_cells(fdt, cpus);
+	if (ac < 1 || ac > 2)
+		return false;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const fdt32_t *reg;
+		int rlen;
+
+		if (!type || strcmp(type, "cpu"))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &rlen);
+		if (reg && rlen >= ac * 4 && read_cells(reg, ac) == mpidr) {
+			fdt_get_path(fdt, node, which, len);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void parse_sgi(const void *fdt, struct instance *inst, report_fn report)
+{
+	const fdt32_t *p;
+	int len;
+	enum vnlm_rule rule;
+
+	p = fdt_getprop(fdt, inst->offset, VNLM_PROP_SGI, &len);
+	if (!p) {
+		inst->errors++, report(inst, VNLM_PROP_SGI, "is missing");
+		return;
+	}
+	if (len != 4) {
+		inst->errors++, report(inst, VNLM_PROP_SGI, "must be one cell, not %d bytes", len);
+		return;
+	}
+	inst->has_sgi = true;
+	inst->sgi = fdt32_to_cpu(*p);
+	rule = vnlm_check_sgi(inst->sgi);
+	if (rule)
+		inst->errors++, report(inst, VNLM_PROP_SGI, "%u %s", inst->sgi, vnlm_rule_text(rule));
+}
+
+static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_arch arch,
+			 report_fn report)
+{
+	const fdt32_t *p;
+	enum vnlm_rule rule;
+	char cpu[256];
+	int len;
+
+	p = fdt_getprop(fdt, inst->offset, VNLM_PROP_TARGET_CPU, &len);
+	if (!p) {
+		inst->errors++, report(inst, VNLM_PROP_TARGET_CPU, "is missing");
+		return;
+	}
+	if (len != 4 && len != 8) {
+		inst->errors++, report(inst, VNLM_PROP_TARGET_CPU,
+				       "must be one or two cells, not %d bytes", len);
+		return;
+	}
+	inst->has_target = true;
+	inst->target = read_cells(p, len / 4);
+	rule = vnlm_check_target(inst->target, arch);
+	if (rule)
+		inst->errors++, report(inst, VNLM_PROP_TARGET_CPU, "0x%llx %s",
+				       (unsigned long long)inst->target, vnlm_rule_text(rule));
+	else if (is_linux_cpu(fdt, inst->target, cpu, sizeof(cpu)))
+		inst->errors++, report(inst, VNLM_PROP_TARGET_CPU, "0x%llx is %s, a CPU Linux runs on",
+				       (unsigned long long)inst->target, cpu);
+}
+
+static void parse_region(const void *fdt, struct instance *inst, report_fn report)
+{
+	const char *prop = VNLM_PROP_REGION;
+	int len, rnode, parent, ac, sc;
+	const fdt32_t *p, *reg;
+	enum vnlm_rule rule;
+
+	p = fdt_getprop(fdt, inst->offset, prop, &len);
+	if (!p) {
+		inst->errors++, report(inst, prop, "is missing");
+		return;
+	}
+	rnode = len >= 4 ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*p)) : -1;
+	if (rnode < 0) {
+		inst->errors++, report(inst, prop, "is not a phandle to a node");
+		return;
+	}
+	fdt_get_path(fdt, rnode, inst->region_path, sizeof(inst->region_path));
+	parent = fdt_parent_offset(fdt, rnode);
+	reg = fdt_getprop(fdt, rnode, "reg", &len);
+	ac = parent >= 0 ? fdt_address_cells(fdt, parent) : -1;
+	sc = parent >= 0 ? fdt_size_cells(fdt, parent) : -1;
+	if (parent < 0 || strcmp(fdt_get_name(fdt, parent, NULL), "reserved-memory") ||
+	    !reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < (ac + sc) * 4) {
+		inst->errors++, report(inst, prop, "%s is not a reserved-memory region",
+				       inst->region_path);
+		return;
+	}
+	if (!fdt_getprop(fdt, rnode, "no-map", NULL)) {
+		inst->errors++, report(inst, prop, "%s is not a no-map reserved-memory region",
+				       inst->region_path);
+		return;
+	}
+	inst->region_base = read_cells(reg, ac);
+	inst->region_size = read_cells(reg + ac, sc);
+	rule = vnlm_check_region(inst->region_base, inst->region_size);
+	if (rule) {
+		inst->errors++, report(inst, prop, "0x%llx+0x%llx %s",
+				       (unsigned long long)inst->region_base,
+				       (unsigned long long)inst->region_size, vnlm_rule_text(rule));
+		return;
+	}
+	inst->has_region = true;
+}
+
+static void parse_uplink(const void *fdt, struct instance *inst, report_fn report)
+{
+	const fdt32_t *ph;
+	enum vnlm_rule rule;
+	const char *name;
+	int len, node;
+
+	inst->ethernet[0] = 0;
+	ph = fdt_getprop(fdt, inst->offset, VNLM_PROP_UPLINK_NODE, &len);
+	if (ph) {
+		node = len == 4 ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph)) : -1;
+		if (node < 0) {
+			inst->errors++, report(inst, VNLM_PROP_UPLINK_NODE, "is not a phandle to a node");
+			return;
+		}
+		fdt_get_path(fdt, node, inst->ethernet, sizeof(inst->ethernet));
+	}
+	name = fdt_getprop(fdt, inst->offset, VNLM_PROP_UPLINK_NAME, &len);
+	if (name) {
+		rule = vnlm_check_uplink_name(name, len);
+		if (rule) {
+			inst->errors++, report(inst, VNLM_PROP_UPLINK_NAME, "%s", vnlm_rule_text(rule));
+			return;
+		}
+		inst->uplink = name;
+	} else if (!ph) {
+		inst->errors++, report(inst, VNLM_PROP_UPLINK_NAME,
+				       "is missing, and so is " VNLM_PROP_UPLINK_NODE);
+	}
+}
+
+/* Same order as the driver's probe: the first failure is the one reported. */
+void instance_parse(const void *fdt, int offset, enum vnlm_gic_arch arch,
+		    struct instance *inst, report_fn report)
+{
+	memset(inst, 0, sizeof(*inst));
+	inst->offset = offset;
+	if (fdt_get_path(fdt, offset, inst->path, sizeof(inst->path)))
+		strcpy(inst->path, "?");
+	parse_sgi(fdt, inst, report);
+	if (!inst->errors)
+		parse_target(fdt, inst, arch, report);
+	if (!inst->errors)
+		parse_region(fdt, inst, report);
+	if (!inst->errors)
+		parse_uplink(fdt, inst, report);
+	inst->notify = !fdt_getprop(fdt, offset, VNLM_PROP_DISABLED, NULL);
+	inst->announce = fdt_getprop(fdt, offset, VNLM_PROP_ANNOUNCE, NULL) != NULL;
+}
+
+static bool enabled_node(const void *fdt, int offset)
+{
+	const char *status = fdt_getprop(fdt, offset, "status", NULL);
+
+	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
+}
+
+/*
+ * Judge every enabled instance; with @only_path, report only on that one
+ * (an edit) but still against all the others for overlaps.
+ * Returns the number of instances with errors, or -1 without a GIC.
+ */
+int check_all(const void *fdt, report_fn report, const char *only_path)
+{
+	struct instance *all = NULL, *inst;
+	enum vnlm_gic_arch arch;
+	int n = 0, bad = 0, off, i, j;
+
+	if (gic_arch_of(fdt, &arch)) {
+		fprintf(stderr, "no GICv2 or GICv3 interrupt controller in the DTB\n");
+		return -1;
+	}
+	for (off = instance_next(fdt, -1); off >= 0; off = instance_next(fdt, off)) {
+		if (!enabled_node(fdt, off))
+			continue;
+		inst = realloc(all, (n + 1) * sizeof(*all));
+		if (!inst) {
+			free(all);
+			return -1;
+		}
+		all = inst;
+		inst = &all[n++];
+		instance_parse(fdt, off, arch, inst, report);
+		if (only_path && strcmp(only_path, inst->path))
+			inst->errors = 0;
+	}
+	/* The driver claims regions: the first in probe order keeps one. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && all[i].has_region; j++) {
+			if (!all[j].has_region ||
+			    !vnlm_regions_overlap(all[i].region_base, all[i].region_size,
+						  all[j].region_base, all[j].region_size))
+				continue;
+			if (!only_path || !strcmp(only_path, all[i].path) ||
+			    !strcmp(only_path, all[j].path)) {
+				const struct instance *who =
+					only_path && !strcmp(only_path, all[j].path) ? &all[j] : &all[i];
+
+				report(who, VNLM_PROP_REGION, "%s %s (%s)", all[i].region_path,
+				       vnlm_rule_text(VNLM_ERR_REGION_OVERLAP),
+				       who == &all[i] ? all[j].path : all[i].path);
+				all[who - all].errors++;
+			}
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		bad += all[i].errors > 0;
+	free(all);
+	return bad;
+}
