@@ -19,6 +19,7 @@ RTOS_CPU_INDEX = 2
 PEER_ENTRY = 0x5E000000
 SHM_BASE = 0x5F000000
 SHM_STRIDE = 0x1000
+BOOTARGS = "console=ttyAMA0 loglevel=3 panic=-1"
 
 # Linux modules the guest may load, in dependency order.
 NIC_MODULES = [
@@ -48,17 +49,20 @@ def run(cmd, **kw):
                           stderr=subprocess.STDOUT, text=True, **kw).stdout
 
 
-def machine_args(gic):
+def machine_args(gic, ram_mb=RAM_MB):
     return ["-M", f"virt,gic-version={gic}", "-cpu", "cortex-a57",
-            "-smp", str(SMP), "-m", str(RAM_MB)]
+            "-smp", str(SMP), "-m", str(ram_mb)]
 
 
-def base_dtb(gic, out_dir):
-    """QEMU's own DTB for the machine, with the RTOS core taken from Linux."""
-    path = os.path.join(out_dir, f"virt-gicv{gic}-base.dtb")
-    args = machine_args(gic)
+def base_dtb(gic, out_dir, ram_mb=RAM_MB, firmware=()):
+    """QEMU's own DTB for the machine, with the RTOS core taken from Linux.
+    @firmware: the -bios arguments of the real run (QEMU's DTB differs when
+    firmware owns the secure GPIO)."""
+    tag = "-fw" if firmware else ""
+    path = os.path.join(out_dir, f"virt-gicv{gic}-{ram_mb}m{tag}-base.dtb")
+    args = machine_args(gic, ram_mb)
     args[1] += f",dumpdtb={path}"
-    run(["qemu-system-aarch64", *args, "-display", "none", "-nodefaults"])
+    run(["qemu-system-aarch64", *args, *firmware, "-display", "none", "-nodefaults"])
     run(["fdtput", "-r", path, f"/cpus/cpu@{RTOS_CPU_INDEX}"])
     try:
         run(["fdtput", "-r", path,
@@ -81,10 +85,10 @@ def compile_overlay(dtso, out):
     return out
 
 
-def board_dtb(gic, overlay_src, out_dir, name, symbols=None):
+def board_dtb(gic, overlay_src, out_dir, name, symbols=None, ram_mb=RAM_MB, firmware=()):
     """Build the AMP board DTB: base for @gic plus the overlay source."""
     os.makedirs(out_dir, exist_ok=True)
-    base = base_dtb(gic, out_dir)
+    base = base_dtb(gic, out_dir, ram_mb, firmware)
     for label, (path, phandle) in (symbols or {}).items():
         add_symbol(base, label, path, phandle)
     dtso = overlay_src
@@ -229,3 +233,47 @@ def mirror_overlay(instances, extra_reserved=""):
 {''.join(nodes)}
 }};
 """
+
+
+UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+UBOOT_FIRMWARE = ("-bios", UBOOT_BIN)
+UBOOT_ENV_SIZE = 0x40000        # CONFIG_ENV_SIZE of qemu_arm64
+UBOOT_FLASH_SIZE = 64 << 20     # one virt pflash bank
+UBOOT_SCRIPT_ADDR = 0x49000000  # where QEMU's loader puts boot.scr
+UBOOT_FDT_ADDR = 0x4A000000     # where the script edits a copy of the DTB
+
+
+def uboot_args(out_dir, script_lines, bootargs):
+    """QEMU arguments that boot through Debian's U-Boot, which runs a boot
+    script (mkimage) from its environment (mkenvimage, second pflash bank)
+    before it boots the kernel and initrd QEMU hands over with fw_cfg."""
+    os.makedirs(out_dir, exist_ok=True)
+    cmd = os.path.join(out_dir, "boot.cmd")
+    scr = os.path.join(out_dir, "boot.scr")
+    with open(cmd, "w") as f:
+        f.write("\n".join(script_lines) + "\n")
+    run(["mkimage", "-A", "arm64", "-T", "script", "-C", "none", "-n", "vnlm edits",
+         "-d", cmd, scr])
+    env = os.path.join(out_dir, "env.txt")
+    fdt = f"0x{UBOOT_FDT_ADDR:x}"
+    with open(env, "w") as f:
+        # A saved environment replaces the default one: restate what we use.
+        f.write(f"bootargs={bootargs}\n")
+        f.write("kernel_addr_r=0x40400000\nramdisk_addr_r=0x44000000\n")
+        f.write(f"vnlm_fdt={fdt}\n")
+        f.write("bootcmd=fdt addr ${fdtcontroladdr}; "
+                "fdt move ${fdtcontroladdr} ${vnlm_fdt} 0x100000; "
+                "fdt addr ${vnlm_fdt}; fdt resize 0x1000; "
+                f"source 0x{UBOOT_SCRIPT_ADDR:x}; "
+                "qfw load ${kernel_addr_r} ${ramdisk_addr_r}; "
+                "booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${vnlm_fdt}\n")
+    envbin = os.path.join(out_dir, "env.bin")
+    run(["mkenvimage", "-s", str(UBOOT_ENV_SIZE), "-o", envbin, env])
+    flash = os.path.join(out_dir, "flash1.img")
+    with open(envbin, "rb") as f:
+        data = f.read()
+    with open(flash, "wb") as f:
+        f.write(data + b"\xff" * (UBOOT_FLASH_SIZE - len(data)))
+    return [*UBOOT_FIRMWARE,
+            "-drive", f"if=pflash,format=raw,index=1,file={flash}",
+            "-device", f"loader,file={scr},addr=0x{UBOOT_SCRIPT_ADDR:x},force-raw=on"]

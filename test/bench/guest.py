@@ -28,7 +28,7 @@ class Guest:
     """Boot the board; use as a context manager so QEMU always dies."""
 
     def __init__(self, gic, dtb, initrd, nics=(), extra_args=(), name="guest",
-                 log_dir=None, append=""):
+                 log_dir=None, append="", ram_mb=board.RAM_MB):
         self.gic = gic
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix=f"vnlm-{name}-")
@@ -43,13 +43,13 @@ class Guest:
         self._token = 0
         self._qmp = None
         env = board.kernel_env()
-        args = ["qemu-system-aarch64", *board.machine_args(gic)]
+        args = ["qemu-system-aarch64", *board.machine_args(gic, ram_mb)]
         args[2] += ",memory-backend=ram"
         args += [
-            "-object", f"memory-backend-file,id=ram,size={board.RAM_MB}M,"
+            "-object", f"memory-backend-file,id=ram,size={ram_mb}M,"
                        f"mem-path={self.ram_file},share=on",
             "-kernel", env["KIMAGE"], "-initrd", initrd, "-dtb", dtb,
-            "-append", "console=ttyAMA0 loglevel=3 panic=-1 " + append,
+            "-append", board.BOOTARGS + " " + append,
             "-no-reboot", "-display", "none", "-monitor", "none",
             "-serial", "stdio", "-nodefaults",
             "-qmp", f"unix:{self.qmp_path},server=on,wait=off",

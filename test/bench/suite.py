@@ -18,7 +18,8 @@ HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
 
 class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
-                 nslots=8, setup=None, gics=(2, 3), append=""):
+                 nslots=8, setup=None, gics=(2, 3), append="", ram_mb=board.RAM_MB,
+                 firmware=None):
         self.name = name
         self.tests = tests
         self.overlay = overlay or os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso")
@@ -28,14 +29,18 @@ class Suite:
         self.setup = setup
         self.gics = gics
         self.append = append
+        self.ram_mb = ram_mb
+        self.firmware = firmware  # fn(out_dir) -> extra QEMU args
 
 
 def run_suite(tap, suite, gic, initrd, out_dir):
     label = f"gicv{gic} {suite.name}"
     try:
-        dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols)
+        dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
+                              suite.ram_mb, board.UBOOT_FIRMWARE if suite.firmware else ())
+        extra = suite.firmware(out_dir) if suite.firmware else []
         guest = Guest(gic, dtb, initrd, nics=suite.nics, name=f"{suite.name}-v{gic}",
-                      append=suite.append)
+                      append=suite.append, ram_mb=suite.ram_mb, extra_args=extra)
     except Exception as exc:  # noqa: BLE001
         for name, _ in suite.tests:
             tap.result(f"{label}: {name}", False, f"board did not boot: {exc}")

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""U-Boot edits the mirror nodes with `fdt` before it boots Linux, from a
+mkimage boot script its environment runs; the driver, and through it the
+RTOS core, see exactly U-Boot's edits."""
+
+import time
+
+import board
+from suite import PCI_UPLINK, Suite, expect, head, records_since, sysfs, wait_view
+
+UP = 0x1
+RAM_MB = 1024  # keeps relocated U-Boot far above the RTOS's reserved regions
+
+# Before U-Boot: three instances on eth0, the third switched off.
+INSTANCES = [
+    dict(name="vnet-link-mirror-0", slot=0, sgi=8, uplink="eth0"),
+    dict(name="vnet-link-mirror-1", slot=1, sgi=9, uplink="eth0"),
+    dict(name="vnet-link-mirror-2", slot=2, sgi=10, uplink="eth0", disabled=True),
+]
+
+# The edits a board's boot script makes (this U-Boot has no `fdt apply`:
+# the board overlay is applied when the DTB is built, U-Boot edits the rest).
+SCRIPT = [
+    "echo vnlm: editing mirror nodes",
+    "fdt set /vnet-link-mirror-0 linux,uplink dummy0",
+    "fdt set /vnet-link-mirror-1 linux,doorbell-sgi <11>",
+    "fdt set /vnet-link-mirror-1 linux,notify-disabled",
+    "fdt rm /vnet-link-mirror-2 linux,notify-disabled",
+]
+
+
+def firmware(out_dir):
+    return board.uboot_args(out_dir, SCRIPT, board.BOOTARGS)
+
+
+def setup(g, suite):
+    console = open(g.console_log, errors="replace").read()
+    expect("U-Boot" in console and "vnlm: editing mirror nodes" in console,
+           "the console shows no U-Boot running the boot script")
+    g.sh("load-nic")
+    g.start_peer(suite.nslots)
+    g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
+    return "booted through U-Boot " + console.split("U-Boot ", 1)[1].split("\n", 1)[0]
+
+
+def dt(g, node, prop):
+    return g.out(f"hexdump -v -e '1/1 \"%02x\"' /proc/device-tree/{node}/{prop} 2>/dev/null "
+                 f"|| echo absent")
+
+
+def test_linux_sees_the_edits(g):
+    expect(g.out("tr -d '\\000' < /proc/device-tree/vnet-link-mirror-0/linux,uplink") == "dummy0",
+           "uplink edit not in Linux's DT")
+    expect(dt(g, "vnet-link-mirror-1", "linux,doorbell-sgi") == "0000000b", "SGI edit")
+    expect(dt(g, "vnet-link-mirror-1", "linux,notify-disabled") == "", "notify-disabled added")
+    expect(dt(g, "vnet-link-mirror-2", "linux,notify-disabled") == "absent",
+           "notify-disabled removed")
+    expect(sysfs(g, "vnet-link-mirror-0", "uplink") == "dummy0", "driver follows dummy0")
+    expect(sysfs(g, "vnet-link-mirror-1", "enabled") == "0", "instance 1 switched off")
+    expect(sysfs(g, "vnet-link-mirror-2", "enabled") == "1", "instance 2 switched on")
+
+
+def test_rtos_reads_the_edits(g):
+    mark = head(g)
+    g.sh("ip link set eth0 up")
+    wait_view(g, 2, lambda v: v.status & UP, what="instance 2 (switched on by U-Boot) up")
+    time.sleep(0.5)
+    sgis = sorted({r.intid for r in records_since(g, mark)})
+    expect(sgis == [10], f"eth0 up: only instance 2 may ring (SGI 10), peer took {sgis}")
+    v = g.peer.view(0)
+    expect(not v.status & UP, f"instance 0 follows dummy0 now, not eth0: {v}")
+
+    mark = head(g)
+    g.sh("ip link set dummy0 up")
+    wait_view(g, 0, lambda v: v.status & UP, what="instance 0 on dummy0 up")
+    time.sleep(0.3)
+    sgis = sorted({r.intid for r in records_since(g, mark)})
+    expect(sgis == [8], f"dummy0 up rings instance 0's SGI 8 only: {sgis}")
+
+    mark = head(g)
+    g.sh("echo 1 > /sys/bus/platform/devices/vnet-link-mirror-1/enabled")
+    wait_view(g, 1, lambda v: v.status & UP, what="instance 1 resync")
+    time.sleep(0.3)
+    sgis = sorted({r.intid for r in records_since(g, mark)})
+    expect(sgis == [11], f"instance 1 rings U-Boot's SGI 11: {sgis}")
+
+
+SUITES = [Suite("uboot-fdt-edits", [
+    ("Linux's DT carries exactly U-Boot's edits", test_linux_sees_the_edits),
+    ("the RTOS core reads per U-Boot's edits (uplink, SGI, notify)", test_rtos_reads_the_edits),
+], overlay=board.mirror_overlay(INSTANCES), nics=[PCI_UPLINK], nslots=4, setup=setup,
+    ram_mb=RAM_MB, firmware=firmware)]
