@@ -30,9 +30,9 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 
-.PHONY: all deps module peer testmods tools run shell check bench clean distclean
+.PHONY: all deps module peer testmods tools guest-tools run shell check bench clean distclean
 
-all: module peer testmods tools
+all: module peer testmods tools guest-tools
 
 $(DEPS_STAMP): tools/fetch-deps.sh
 	tools/fetch-deps.sh $(CACHE)
@@ -53,6 +53,10 @@ testmods: deps
 tools: deps
 	mkdir -p $(BUILD)
 	$(MAKE) -C tools/vnlm-dtb O=$(BUILD)
+
+guest-tools: deps
+	mkdir -p $(BUILD)/guest-tools
+	$(MAKE) -C test/guest-tools O=$(BUILD)/guest-tools CROSS_COMPILE=$(CROSS_COMPILE)
 
 run: all
 	$(PYTHON) test/bench/demo.py

@@ -11,6 +11,7 @@
 #include <linux/stdarg.h>
 #include <linux/string.h>
 
+#include "vnet-link-mirror/shm.h"
 #include "vnlm.h"
 #include "vnlm_rules.h"
 
@@ -114,6 +115,8 @@ static int parse_region(struct device *dev, struct vnlm_params *params)
 	struct reserved_mem *rmem;
 	struct device_node *rnp;
 	enum vnlm_rule rule;
+	u32 offset = 0;
+	int len = 0;
 	bool no_map;
 
 	if (!of_find_property(dev->of_node, prop, NULL))
@@ -131,11 +134,26 @@ static int parse_region(struct device *dev, struct vnlm_params *params)
 	}
 	of_node_put(rnp);
 
-	rule = vnlm_check_region(rmem->base, rmem->size);
+	if (of_get_property(dev->of_node, VNLM_PROP_SHM_OFFSET, &len)) {
+		if (len != sizeof(u32))
+			return bad_prop(dev, -EINVAL, VNLM_PROP_SHM_OFFSET,
+					"must be one cell, not %d bytes", len);
+		of_property_read_u32(dev->of_node, VNLM_PROP_SHM_OFFSET, &offset);
+	}
+	rule = vnlm_check_region(rmem->base, rmem->size, offset);
 	if (rule)
 		return bad_prop(dev, -EINVAL, prop, "0x%llx+0x%llx %s",
 				(u64)rmem->base, (u64)rmem->size, vnlm_rule_text(rule));
-	params->region = (struct resource)DEFINE_RES_MEM(rmem->base, rmem->size);
+	/*
+	 * Linux registers at most MAX_RESERVED_REGIONS reserved-memory nodes,
+	 * so many instances may share one region, each at its own offset and
+	 * owning only its layout's bytes of it.
+	 */
+	if (len)
+		params->region = (struct resource)DEFINE_RES_MEM(rmem->base + offset,
+								 VNLM_REGION_MIN_SIZE);
+	else
+		params->region = (struct resource)DEFINE_RES_MEM(rmem->base, rmem->size);
 	return 0;
 }
 

@@ -36,6 +36,7 @@ static const char *const rule_text[VNLM_ERR_COUNT] = {
 	[VNLM_ERR_REGION_SMALL] = "is smaller than the 128-byte shared layout",
 	[VNLM_ERR_REGION_ALIGN] = "is not 64-byte aligned",
 	[VNLM_ERR_REGION_WRAP] = "wraps around the address space",
+	[VNLM_ERR_REGION_OFFSET] = "has no room for the 128-byte shared layout at linux,shm-offset",
 	[VNLM_ERR_REGION_OVERLAP] = "overlaps another instance's region",
 };
 
@@ -128,19 +129,22 @@ enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch)
 
 /**
  * vnlm_check_region() - judge an instance's shared-memory region
- * @base: physical base address
- * @size: size in bytes
+ * @base: physical base address of the reserved-memory region
+ * @size: its size in bytes
+ * @offset: where in it the instance's layout starts (linux,shm-offset, or 0)
  *
  * Return: VNLM_OK or the reason the region cannot hold the shared layout.
  */
-enum vnlm_rule vnlm_check_region(u64 base, u64 size)
+enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset)
 {
 	if (size < VNLM_REGION_MIN_SIZE)
 		return VNLM_ERR_REGION_SMALL;
-	if (base & 0x3f)
-		return VNLM_ERR_REGION_ALIGN;
 	if (base + size < base)
 		return VNLM_ERR_REGION_WRAP;
+	if (offset > size - VNLM_REGION_MIN_SIZE)
+		return VNLM_ERR_REGION_OFFSET;
+	if ((base + offset) & 0x3f)
+		return VNLM_ERR_REGION_ALIGN;
 	return VNLM_OK;
 }
 

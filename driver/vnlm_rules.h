@@ -20,6 +20,7 @@
 #define VNLM_PROP_SGI		"linux,doorbell-sgi"
 #define VNLM_PROP_DISABLED	"linux,notify-disabled"
 #define VNLM_PROP_ANNOUNCE	"linux,link-up-announce"
+#define VNLM_PROP_SHM_OFFSET	"linux,shm-offset"
 
 /* IFNAMSIZ, restated so the host tool does not need Linux headers. */
 #define VNLM_IFNAMSIZ		16
@@ -62,6 +63,7 @@ extern const struct vnlm_gic_compatible vnlm_gic_compatibles[];
  * @VNLM_ERR_REGION_SMALL: the region is smaller than VNLM_REGION_MIN_SIZE
  * @VNLM_ERR_REGION_ALIGN: the region base is not 64-byte aligned
  * @VNLM_ERR_REGION_WRAP: base + size overflows
+ * @VNLM_ERR_REGION_OFFSET: linux,shm-offset leaves no room for the layout
  * @VNLM_ERR_REGION_OVERLAP: the region overlaps another instance's
  * @VNLM_ERR_COUNT: number of verdicts
  */
@@ -78,6 +80,7 @@ enum vnlm_rule {
 	VNLM_ERR_REGION_SMALL,
 	VNLM_ERR_REGION_ALIGN,
 	VNLM_ERR_REGION_WRAP,
+	VNLM_ERR_REGION_OFFSET,
 	VNLM_ERR_REGION_OVERLAP,
 	VNLM_ERR_COUNT,
 };
@@ -86,7 +89,7 @@ const char *vnlm_rule_text(enum vnlm_rule rule);
 enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len);
 enum vnlm_rule vnlm_check_sgi(u32 sgi);
 enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch);
-enum vnlm_rule vnlm_check_region(u64 base, u64 size);
+enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset);
 bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b);
 
 #endif /* VNLM_RULES_H */

@@ -146,6 +146,9 @@ def initramfs(out_dir, extra_modules):
             names.append(os.path.basename(rel))
         for ko in extra_modules:
             shutil.copy(ko, os.path.join(stage, "lib/modules/vnlm"))
+        tools = os.path.join(BUILD, "guest-tools")
+        for prog in sorted(os.listdir(tools)) if os.path.isdir(tools) else []:
+            shutil.copy(os.path.join(tools, prog), os.path.join(stage, "bin", prog))
         for name, text, mode in (("init", INIT, 0o755),
                                  ("bin/load-nic", LOAD_NIC % " ".join(names), 0o755)):
             p = os.path.join(stage, name)
@@ -212,6 +215,8 @@ def mirror_overlay(instances, extra_reserved=""):
             props.append(f"linux,doorbell-sgi = <{inst['sgi']}>;")
         if inst.get("disabled"):
             props.append("linux,notify-disabled;")
+        if "offset" in inst:
+            props.append(f"linux,shm-offset = <0x{inst['offset']:x}>;")
         if inst.get("announce"):
             props.append("linux,link-up-announce;")
         props.extend(inst.get("raw", []))

@@ -42,7 +42,14 @@ BAD = {
     "bad-uplink-long": ("linux,uplink", dict(slot=12, sgi=8, uplink="averyveryverylongname0")),
     "bad-uplink-chars": ("linux,uplink", dict(slot=13, sgi=8, uplink="eth/0")),
     "bad-uplink-none": ("linux,uplink", dict(slot=14, sgi=8)),
+    "bad-offset-outside": ("memory-region", dict(region="pool_shm", offset=0xFC0, sgi=8,
+                                                 uplink="eth0")),
+    "bad-offset-size": ("linux,shm-offset", dict(region="pool_shm", sgi=8, uplink="eth0",
+                                                 raw=["linux,shm-offset = <0 0x100>;"])),
 }
+
+# Two instances sharing one region at different offsets both probe.
+POOL = {"mirror-pool-a": 0x0, "mirror-pool-b": 0x800}
 
 # Two nodes on one region: whichever probes first keeps it.
 SHARED = ("dup-region-a", "dup-region-b")
@@ -56,6 +63,11 @@ EXTRA_RESERVED = """
 
 		mapped_shm: vnet-shm@5f0f1000 {
 			reg = <0x0 0x5f0f1000 0x0 0x1000>;
+		};
+
+		pool_shm: vnet-shm@5f0f2000 {
+			reg = <0x0 0x5f0f2000 0x0 0x1000>;
+			no-map;
 		};"""
 
 
@@ -72,6 +84,8 @@ def overlay():
         inst.append(dict(d, name=name))
     for name in SHARED:
         inst.append(dict(name=name, slot=SHARED_SLOT, sgi=13, uplink="dummy5"))
+    for name, off in POOL.items():
+        inst.append(dict(name=name, region="pool_shm", offset=off, sgi=13, uplink="dummy6"))
     return board.mirror_overlay(inst, EXTRA_RESERVED)
 
 
@@ -327,7 +341,7 @@ def test_bad_nodes(g):
         bound = g.sh(f"test -e /sys/bus/platform/devices/{node}/driver", check=False)[0] == 0
         expect(not bound, f"{node} is bound")
         notes.append(lines[-1].split("] ", 1)[-1])
-    for node in GOOD:
+    for node in list(GOOD) + list(POOL):
         rc = g.sh(f"test -e /sys/bus/platform/devices/{node}/driver", check=False)[0]
         expect(rc == 0, f"good node {node} is not bound")
     bound = [n for n in SHARED

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vnet-link-mirror/shm.h"
 #include "vnlm_dtb.h"
 
 void report_stderr(const struct instance *inst, const char *prop, const char *fmt, ...)
@@ -163,12 +164,24 @@ static void parse_region(const void *fdt, struct instance *inst, report_fn repor
 	}
 	inst->region_base = read_cells(reg, ac);
 	inst->region_size = read_cells(reg + ac, sc);
-	rule = vnlm_check_region(inst->region_base, inst->region_size);
+	p = fdt_getprop(fdt, inst->offset, VNLM_PROP_SHM_OFFSET, &len);
+	if (p && len != 4) {
+		inst->errors++, report(inst, VNLM_PROP_SHM_OFFSET, "must be one cell, not %d bytes",
+				       len);
+		return;
+	}
+	inst->shm_offset = p ? fdt32_to_cpu(*p) : 0;
+	rule = vnlm_check_region(inst->region_base, inst->region_size, inst->shm_offset);
 	if (rule) {
 		inst->errors++, report(inst, prop, "0x%llx+0x%llx %s",
 				       (unsigned long long)inst->region_base,
 				       (unsigned long long)inst->region_size, vnlm_rule_text(rule));
 		return;
+	}
+	/* What the driver claims: the whole region, or its window at the offset. */
+	if (p) {
+		inst->region_base += inst->shm_offset;
+		inst->region_size = VNLM_REGION_MIN_SIZE;
 	}
 	inst->has_region = true;
 }

@@ -38,6 +38,7 @@ struct instance {
 	char region_path[256];
 	uint64_t region_base;
 	uint64_t region_size;
+	uint32_t shm_offset;
 	int errors;
 };
 

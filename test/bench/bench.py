@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""make bench: doorbell latency, scale with instances, flap storms and
+memory, each against a baseline measured in the same boot of the QEMU AMP
+board.  Absolute times under TCG drift; the ratios are what to read.
+
+  bench.py [--smoke] [--gic 2|3]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import board  # noqa: E402
+from guest import Guest  # noqa: E402
+
+SCALE_INSTANCES = 256
+SLOT_MIRROR, SLOT_DAEMON, SLOT_STORM = 0, 1, 2
+SGI_MIRROR, SGI_DAEMON, SGI_STORM, SGI_FLOOR, SGI_SCALE = 8, 10, 9, 11, 12
+RAISE = "/sys/module/amp_peer_ctl/parameters/raise"
+PLAT = "/sys/bus/platform/devices"
+DRV = "/sys/bus/platform/drivers/vnet-link-mirror"
+
+
+def overlay():
+    inst = [dict(name="bench-mirror", slot=SLOT_MIRROR, sgi=SGI_MIRROR, uplink="bm0"),
+            dict(name="bench-storm", slot=SLOT_STORM, sgi=SGI_STORM, uplink="dummy0")]
+    # Linux registers at most 64 reserved-memory regions: the scale
+    # instances share one pool, each at its own linux,shm-offset.
+    for i in range(SCALE_INSTANCES):
+        inst.append(dict(name=f"scale-{i}", region="scale_pool", offset=i * 0x100,
+                         sgi=SGI_SCALE, uplink=f"nx{i}"))
+    # The daemon's region: reserved and no-map like the others, claimed by nobody.
+    daemon = board.SHM_BASE + SLOT_DAEMON * board.SHM_STRIDE
+    pool = board.SHM_BASE + 0x10000
+    extra = f"""
+		daemon_shm: vnet-shm@{daemon:x} {{
+			reg = <0x0 0x{daemon:x} 0x0 0x{board.SHM_STRIDE:x}>;
+			no-map;
+		}};
+
+		scale_pool: vnet-shm@{pool:x} {{
+			reg = <0x0 0x{pool:x} 0x0 0x{SCALE_INSTANCES * 0x100:x}>;
+			no-map;
+		}};"""
+    return board.mirror_overlay(inst, extra)
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def us(ticks, cntfrq):
+    return ticks * 1e6 / cntfrq
+
+
+class Bench:
+    def __init__(self, g, smoke):
+        self.g = g
+        self.smoke = smoke
+        self.cntfrq = g.peer.header().cntfrq
+        self.rows = []
+        self.key = {}
+
+    def row(self, what, value, note=""):
+        self.rows.append((what, value, note))
+        print(f"  {what:<58} {value:>14}  {note}", flush=True)
+
+    def records(self, mark, slot=None, intid=None):
+        return [r for r in self.g.peer.records(mark)
+                if (slot is None or r.slot == slot) and (intid is None or r.intid == intid)]
+
+    def wait_records(self, mark, n, timeout, **kw):
+        deadline = time.monotonic() + timeout
+        while len(self.records(mark, **kw)) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.records(mark, **kw)
+
+    def stamps(self, cmd, timeout=600):
+        return [int(x) for x in self.g.out(cmd, timeout=timeout).split()]
+
+    # -- latency -------------------------------------------------------
+    def latency(self, n):
+        g = self.g
+        print(f"latency over {n} events (Linux CNTVCT to RTOS core CNTVCT at the SGI):")
+        # (a) the floor: a bare SGI from a kernel module.
+        mark = g.peer.header().head
+        floor_stamps = self.stamps(
+            f"i=0; while [ $i -lt {n} ]; do echo {SGI_FLOOR} > {RAISE}; "
+            f"cat /sys/module/amp_peer_ctl/parameters/raised_stamp; i=$((i+1)); done")
+        recs = self.wait_records(mark, n, 30, intid=SGI_FLOOR)
+        floor = [us(r.cntvct - s, self.cntfrq) for r, s in zip(recs, floor_stamps)]
+
+        # The mirror: admin up/down of dummy bm0 (synchronous notifier path).
+        g.sh("ip link set bm0 down")
+        time.sleep(0.3)
+        mark = g.peer.header().head
+        user = self.stamps(f"vnlm-flap admin bm0 {n} 2000")
+        recs = self.wait_records(mark, n, 30, slot=SLOT_MIRROR)
+        mirror_evt = [us(r.cntvct - r.event_stamp, self.cntfrq) for r in recs]
+        mirror_user = [us(r.cntvct - s, self.cntfrq) for r, s in zip(recs, user)]
+        lost = n - len(recs)
+
+        # (b) the userspace path: rtnetlink daemon, /dev/mem, sysfs trigger.
+        g.sh(f"vnlm-linkd bm1 0x{board.SHM_BASE + SLOT_DAEMON * board.SHM_STRIDE:x} "
+             f"{SGI_DAEMON} {RAISE} > /tmp/linkd.log 2>&1 & sleep 1; cat /tmp/linkd.log")
+        g.sh("ip link set bm1 down")
+        time.sleep(0.5)
+        mark = g.peer.header().head
+        user_d = self.stamps(f"vnlm-flap admin bm1 {n} 2000")
+        recs_d = self.wait_records(mark, n, 30, slot=SLOT_DAEMON)
+        daemon_user = [us(r.cntvct - s, self.cntfrq) for r, s in zip(recs_d, user_d)]
+        g.sh("kill %1 2>/dev/null; killall vnlm-linkd 2>/dev/null; true")
+
+        for name, vals in (("floor: bare SGI from a module", floor),
+                           ("mirror: driver event stamp -> doorbell", mirror_evt),
+                           ("mirror: user ioctl -> doorbell", mirror_user),
+                           ("userspace daemon: user ioctl -> doorbell", daemon_user)):
+            if not vals:
+                self.row(name, "no data")
+                continue
+            self.row(name + " median", f"{statistics.median(vals):.1f} us",
+                     f"p99 {pct(vals, 99):.1f} us, n={len(vals)}")
+        self.key["mirror/floor"] = statistics.median(mirror_evt) / statistics.median(floor)
+        self.key["daemon/mirror"] = statistics.median(daemon_user) / statistics.median(mirror_user)
+        self.key["latency events lost"] = lost + (n - len(recs_d))
+        self.row("ratio mirror(event) / floor, medians", f"{self.key['mirror/floor']:.2f}x",
+                 "goal <= 2x")
+        self.row("ratio userspace daemon / mirror (from the ioctl), medians",
+                 f"{self.key['daemon/mirror']:.1f}x", "goal >= 10x")
+
+    def linkwatch(self, n):
+        g = self.g
+        print(f"carrier events through linkwatch ({n} events, 1.2 s apart):")
+        g.sh("ip link set dummy0 up; echo 1 > /sys/class/net/dummy0/carrier")
+        time.sleep(1.5)
+        mark = g.peer.header().head
+        user = self.stamps(f"vnlm-flap carrier dummy0 {n} 1200000", timeout=120)
+        recs = self.wait_records(mark, n, 10, slot=SLOT_STORM)
+        total = [us(r.cntvct - s, self.cntfrq) for r, s in zip(recs, user)]
+        lw = [us(r.event_stamp - s, self.cntfrq) for r, s in zip(recs, user)]
+        down = total[0::2]
+        up = total[1::2]
+        if total:
+            self.row("carrier write -> doorbell, median", f"{statistics.median(total):.0f} us",
+                     f"off {statistics.median(down):.0f} us, on {statistics.median(up) if up else 0:.0f} us")
+            self.row("  of which before the notifier (linkwatch)", f"{statistics.median(lw):.0f} us",
+                     f"{100 * statistics.median(lw) / statistics.median(total):.0f}% of it")
+            self.key["linkwatch share"] = statistics.median(lw) / statistics.median(total)
+
+    # -- scale ---------------------------------------------------------
+    def bound(self, n):
+        """Bind exactly the first n scale instances."""
+        g = self.g
+        g.sh(f"i=0; while [ $i -lt {SCALE_INSTANCES} ]; do "
+             f"if [ $i -lt {n} ]; then [ -e {PLAT}/scale-$i/driver ] || echo scale-$i > {DRV}/bind; "
+             f"else [ -e {PLAT}/scale-$i/driver ] && echo scale-$i > {DRV}/unbind; fi; "
+             f"i=$((i+1)); done; true", timeout=300)
+
+    def scale(self, n):
+        g = self.g
+        counts = [0, 1, 64, SCALE_INSTANCES]
+        rounds = 1 if self.smoke else 2
+        print(f"create+destroy {n} dummy netdevs with 0/1/64/256 mirror instances "
+              f"({rounds} rounds, interleaved):")
+        times = {c: [] for c in counts}
+        for r in range(rounds):
+            for c in (counts if r % 2 == 0 else list(reversed(counts))):
+                self.bound(c)
+                times[c].append(int(g.out(f"vnlm-churn {n}", timeout=900)) / 1e6)
+        base = statistics.median(times[0])
+        for c in counts:
+            t = statistics.median(times[c])
+            self.row(f"churn with {c} instances", f"{t:.0f} ms", f"{100 * (t / base - 1):+.1f}% vs 0")
+        self.key["churn 256 vs 0"] = statistics.median(times[SCALE_INSTANCES]) / base - 1
+
+    # -- storms --------------------------------------------------------
+    def storms(self, toggles, trials):
+        g = self.g
+        print(f"flap storms: {toggles} toggles per trial, {trials} trials per kind:")
+        right = 0
+        worst = 0.0
+        for kind, ifname, slot, node in (("carrier", "dummy0", SLOT_STORM, "bench-storm"),
+                                         ("admin", "bm0", SLOT_MIRROR, "bench-mirror")):
+            for t in range(trials):
+                count = toggles - (t % 2)  # odd and even: both final states
+                ev0 = int(g.out(f"cat {PLAT}/{node}/events"))
+                db0 = int(g.out(f"cat {PLAT}/{node}/doorbells"))
+                t0 = time.monotonic()
+                g.sh(f"vnlm-flap -q {kind} {ifname} {count} 0", timeout=600)
+                took = time.monotonic() - t0
+                time.sleep(1.5)  # let linkwatch flush the last carrier change
+                truth = g.out(f"cat /sys/class/net/{ifname}/operstate") == "up" and \
+                    "UP" in g.out(f"ip link show {ifname} | head -1").split("<")[1].split(">")[0].split(",")
+                view = g.peer.view(slot)
+                ok = bool(view.status & 1) == truth
+                right += ok
+                ev = int(g.out(f"cat {PLAT}/{node}/events")) - ev0
+                db = int(g.out(f"cat {PLAT}/{node}/doorbells")) - db0
+                worst = max(worst, db / count)
+                if db > count or db > ev:
+                    ok = False
+                self.row(f"{kind} storm {t + 1}: {count} toggles in {took:.1f}s",
+                         f"{db} doorbells", f"{ev} events, {db / count:.3f}/toggle, "
+                         f"{db / max(ev, 1):.3f}/event, final view "
+                         f"{'right' if ok else 'WRONG'}")
+        self.key["storm final views right"] = f"{right}/{2 * trials}"
+        self.key["storm doorbells/toggle max"] = worst
+
+    # -- memory --------------------------------------------------------
+    def memory(self):
+        g = self.g
+
+        def meminfo():
+            vals = {}
+            for line in g.out("cat /proc/meminfo").splitlines():
+                k, _, v = line.partition(":")
+                vals[k] = int(v.split()[0])
+            return vals
+
+        print("memory:")
+        self.bound(0)
+        g.sh("echo 3 > /proc/sys/vm/drop_caches; sleep 0.5")
+        a = meminfo()
+        self.bound(SCALE_INSTANCES)
+        g.sh("echo 3 > /proc/sys/vm/drop_caches; sleep 0.5")
+        b = meminfo()
+        n = SCALE_INSTANCES
+        slab = (b["SUnreclaim"] - a["SUnreclaim"]) * 1024 / n
+        vmap = (b["VmallocUsed"] - a["VmallocUsed"]) * 1024 / n
+        self.row("unreclaimable slab per instance (SUnreclaim delta / 256)", f"{slab:.0f} B",
+                 "devm data, sysfs nodes, device core")
+        self.row("vmalloc per instance (VmallocUsed delta / 256)", f"{vmap:.0f} B",
+                 "the 128-byte region mapping, page-granular")
+        mod = g.out("grep '^vnet_link_mirror ' /proc/modules").split()
+        self.row("module size (/proc/modules)", f"{int(mod[1])} B")
+        self.key["slab/instance"] = slab
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--smoke", action="store_true", help="tiny run: the harness, not figures")
+    ap.add_argument("--gic", type=int, choices=(2, 3), default=3)
+    args = ap.parse_args()
+    n_lat, n_churn, toggles, trials, n_lw = (
+        (20, 20, 200, 2, 4) if args.smoke else (1000, 1000, 10000, 3, 20))
+
+    out_dir = os.path.join(board.BUILD, "bench")
+    dtb = board.board_dtb(args.gic, overlay(), out_dir, "bench")
+    initrd = board.initramfs(out_dir, board.our_modules())
+    print(f"vnet-link-mirror bench: QEMU virt GICv{args.gic}, TCG, {SCALE_INSTANCES + 2} "
+          f"instances in the DT{' (smoke)' if args.smoke else ''}")
+    with Guest(args.gic, dtb, initrd, name=f"bench-v{args.gic}") as g:
+        g.sh("load-nic; ip link add bm0 type dummy; ip link add bm1 type dummy; "
+             "ip link set bm0 up; ip link set bm1 up; ip link set dummy0 up")
+        g.start_peer(3)
+        g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
+        b = Bench(g, args.smoke)
+        b.scale(n_churn)
+        b.memory()
+        b.bound(0)
+        b.latency(n_lat)
+        b.linkwatch(n_lw)
+        b.storms(toggles, trials)
+        problems = g.dmesg_problems()
+    k = b.key
+    print(f"bench: mirror/floor {k['mirror/floor']:.2f}x (goal <=2x), "
+          f"daemon/mirror {k['daemon/mirror']:.1f}x (goal >=10x), "
+          f"churn 256 vs 0 {100 * k['churn 256 vs 0']:+.1f}% (goal <=5%), "
+          f"storm views right {k['storm final views right']}, "
+          f"doorbells/toggle <= {k['storm doorbells/toggle max']:.3f}, "
+          f"lost latency events {k['latency events lost']}, "
+          f"kernel log {'clean' if not problems else 'NOT CLEAN'}")
+    bad = problems or k["latency events lost"] or \
+        k["storm final views right"].split("/")[0] != k["storm final views right"].split("/")[1]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
