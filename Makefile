@@ -6,6 +6,9 @@
 #   make run        boot the QEMU AMP board and flap the uplink, side by side
 #   make shell      the same board, left at the guest shell
 #   make check      every test, host-side and in QEMU (TAP)
+#   make bench      benchmarks with ratios against same-run baselines
+#   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
+#   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
 #   make deps       host packages and the Debian arm64 kernel (automatic)
 #
 # KDIR=/path/to/kernel/build builds the driver against your own kernel.
@@ -30,7 +33,8 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 
-.PHONY: all deps module peer testmods tools guest-tools run shell check bench clean distclean
+.PHONY: all deps module peer testmods tools guest-tools fuzzer debug-kernel module-debug \
+	run shell check bench fuzz clean distclean
 
 all: module peer testmods tools guest-tools
 
@@ -58,17 +62,46 @@ guest-tools: deps
 	mkdir -p $(BUILD)/guest-tools
 	$(MAKE) -C test/guest-tools O=$(BUILD)/guest-tools CROSS_COMPILE=$(CROSS_COMPILE)
 
+fuzzer: deps
+	mkdir -p $(BUILD)
+	$(MAKE) -C tools/fuzz O=$(BUILD)
+
+DEBUG_ENV := $(CACHE)/debug-kernel.env
+DEBUG_SRC := $(BUILD)/debug-src
+
+# The checker kernel: built once per fragment/source version, kept in CACHE.
+debug-kernel: deps
+	@dir=$$(tools/build-debug-kernel.sh $(CACHE)) && \
+	ver=$$(ls $$dir/modroot/lib/modules) && \
+	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/linux-source-6.1/arch/arm64/boot/Image" \
+		"$$dir/linux-source-6.1" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV)
+
+# Our modules against the debug kernel, from a copy so the two builds never
+# share object files.
+module-debug: debug-kernel
+	rm -rf $(DEBUG_SRC) && mkdir -p $(DEBUG_SRC)/test
+	cp -r driver include $(DEBUG_SRC)/ && cp -r test/kmod $(DEBUG_SRC)/test/
+	kb=$$(. $(DEBUG_ENV) && echo $$KBUILD) && \
+	$(MAKE) -C $$kb ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(DEBUG_SRC)/driver \
+		CONFIG_VNET_LINK_MIRROR=m CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=m W=1 modules && \
+	$(MAKE) -C $$kb ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(DEBUG_SRC)/test/kmod \
+		W=1 modules
+
 run: all
 	$(PYTHON) test/bench/demo.py
 
 shell: all
 	$(PYTHON) test/bench/demo.py --shell
 
-check: all
+check: all fuzzer module-debug
 	$(PYTHON) test/run_tests.py
 
 bench: all
 	$(PYTHON) test/bench/bench.py
+
+FUZZ_SECONDS ?= 600
+fuzz: fuzzer
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(PYTHON) test/run_tests.py -k fuzz
 
 clean:
 	-$(KMAKE) M=$(CURDIR)/driver clean

@@ -15,7 +15,8 @@ cache=$(cd "$cache" && pwd)
 host_pkgs=(qemu-system-arm qemu-utils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	   device-tree-compiler libfdt-dev u-boot-qemu u-boot-tools dt-schema cpio
 	   linux-kbuild-6.1 linux-source-6.1 sparse python3 xz-utils gzip bc
-	   flex bison perl make gcc clang)
+	   flex bison perl make gcc clang libclang-rt-14-dev libssl-dev libelf-dev
+	   kmod rsync)
 
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

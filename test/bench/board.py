@@ -21,7 +21,8 @@ SHM_BASE = 0x5F000000
 SHM_STRIDE = 0x1000
 BOOTARGS = "console=ttyAMA0 loglevel=3 panic=-1"
 
-# Linux modules the guest may load, in dependency order.
+# Linux modules the guest may load, in dependency order; a kernel that has
+# one built in (the debug kernel) simply lacks its file.
 NIC_MODULES = [
     "kernel/net/core/failover.ko",
     "kernel/drivers/net/net_failover.ko",
@@ -33,15 +34,25 @@ NIC_MODULES = [
     "kernel/drivers/net/dummy.ko",
 ]
 
+# "debian": Debian's arm64 kernel; "debug": the checker kernel built by
+# tools/build-debug-kernel.sh (KASAN, lockdep, kmemleak, refcount tracker).
+FLAVOURS = ("debian", "debug")
 
-def kernel_env():
+
+def kernel_env(flavour="debian"):
     env = {}
-    with open(os.path.join(CACHE, "kernel.env")) as f:
+    name = "kernel.env" if flavour == "debian" else "debug-kernel.env"
+    with open(os.path.join(CACHE, name)) as f:
         for line in f:
             k, _, v = line.strip().partition("=")
             if k:
                 env[k] = v
     return env
+
+
+def have_flavour(flavour):
+    return os.path.exists(os.path.join(CACHE, "kernel.env" if flavour == "debian"
+                                       else "debug-kernel.env"))
 
 
 def run(cmd, **kw):
@@ -130,20 +141,22 @@ done
 """
 
 
-def initramfs(out_dir, extra_modules):
+def initramfs(out_dir, extra_modules, flavour="debian"):
     """Busybox, the NIC modules, ours and the init script, as newc cpio.gz."""
-    env = kernel_env()
+    env = kernel_env(flavour)
+    busybox = kernel_env("debian")["BUSYBOX"]
     stage = tempfile.mkdtemp(prefix="initramfs-", dir=out_dir)
     try:
         for d in ("bin", "lib/modules/nic", "lib/modules/vnlm", "etc"):
             os.makedirs(os.path.join(stage, d), exist_ok=True)
-        shutil.copy(env["BUSYBOX"], os.path.join(stage, "bin/busybox"))
+        shutil.copy(busybox, os.path.join(stage, "bin/busybox"))
         os.symlink("busybox", os.path.join(stage, "bin/sh"))
         names = []
         for rel in NIC_MODULES:
-            shutil.copy(os.path.join(env["KMODULES"], rel),
-                        os.path.join(stage, "lib/modules/nic"))
-            names.append(os.path.basename(rel))
+            ko = os.path.join(env["KMODULES"], rel)
+            if os.path.exists(ko):
+                shutil.copy(ko, os.path.join(stage, "lib/modules/nic"))
+                names.append(os.path.basename(rel))
         for ko in extra_modules:
             shutil.copy(ko, os.path.join(stage, "lib/modules/vnlm"))
         tools = os.path.join(BUILD, "guest-tools")
@@ -155,7 +168,7 @@ def initramfs(out_dir, extra_modules):
             with open(p, "w") as f:
                 f.write(text)
             os.chmod(p, mode)
-        out = os.path.join(out_dir, "initramfs.cpio.gz")
+        out = os.path.join(out_dir, f"initramfs-{flavour}.cpio.gz")
         files = run(["find", "."], cwd=stage)
         cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet", "-R", "0:0"],
                               input=files.encode(), cwd=stage, check=True,
@@ -168,9 +181,13 @@ def initramfs(out_dir, extra_modules):
         shutil.rmtree(stage)
 
 
-def our_modules():
-    return [os.path.join(TOP, "driver", "vnet-link-mirror.ko"),
-            os.path.join(TOP, "test", "kmod", "amp-peer-ctl.ko")]
+def our_modules(flavour="debian"):
+    """Our modules, built against the flavour's kernel."""
+    top = TOP if flavour == "debian" else os.path.join(BUILD, "debug-src")
+    mods = [os.path.join(top, "driver", "vnet-link-mirror.ko"),
+            os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]
+    kunit = os.path.join(top, "driver", "vnet-link-mirror-kunit.ko")
+    return mods + ([kunit] if os.path.exists(kunit) else [])
 
 
 def peer_image():

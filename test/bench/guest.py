@@ -16,7 +16,7 @@ import time
 import board
 from peerlog import PeerLog
 
-BOOT_TIMEOUT = 120
+BOOT_TIMEOUT = 180
 DEFAULT_CMD_TIMEOUT = 60
 
 
@@ -28,7 +28,7 @@ class Guest:
     """Boot the board; use as a context manager so QEMU always dies."""
 
     def __init__(self, gic, dtb, initrd, nics=(), extra_args=(), name="guest",
-                 log_dir=None, append="", ram_mb=board.RAM_MB):
+                 log_dir=None, append="", ram_mb=board.RAM_MB, flavour="debian"):
         self.gic = gic
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix=f"vnlm-{name}-")
@@ -42,7 +42,8 @@ class Guest:
         self._lock = threading.Condition()
         self._token = 0
         self._qmp = None
-        env = board.kernel_env()
+        self.flavour = flavour
+        env = board.kernel_env(flavour)
         args = ["qemu-system-aarch64", *board.machine_args(gic, ram_mb)]
         args[2] += ",memory-backend=ram"
         args += [
@@ -184,9 +185,10 @@ class Guest:
     def dmesg_problems(self):
         """Kernel reports that must never appear."""
         text = self.out("dmesg")
-        bad = re.compile(r"(WARNING:|BUG:|Oops|Call trace:|refcount_t|"
+        bad = re.compile(r"(WARNING:|BUG:|Oops|Call trace:|refcount_t|ref_tracker|"
                          r"unregister_netdevice: waiting|Kernel panic|"
-                         r"KASAN|UBSAN|possible circular|kmemleak)")
+                         r"KASAN|UBSAN|possible circular|possible recursive|"
+                         r"inconsistent lock|suspected memory leak|ODEBUG)")
         return [l for l in text.splitlines() if bad.search(l)]
 
     # -- teardown --------------------------------------------------------

@@ -19,7 +19,7 @@ HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
 class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
                  nslots=8, setup=None, gics=(2, 3), append="", ram_mb=board.RAM_MB,
-                 firmware=None):
+                 firmware=None, flavours=board.FLAVOURS):
         self.name = name
         self.tests = tests
         self.overlay = overlay or os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso")
@@ -31,16 +31,18 @@ class Suite:
         self.append = append
         self.ram_mb = ram_mb
         self.firmware = firmware  # fn(out_dir) -> extra QEMU args
+        self.flavours = flavours
 
 
-def run_suite(tap, suite, gic, initrd, out_dir):
-    label = f"gicv{gic} {suite.name}"
+def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
+    label = f"{'debug-kernel ' if flavour == 'debug' else ''}gicv{gic} {suite.name}"
     try:
         dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
                               suite.ram_mb, board.UBOOT_FIRMWARE if suite.firmware else ())
         extra = suite.firmware(out_dir) if suite.firmware else []
-        guest = Guest(gic, dtb, initrd, nics=suite.nics, name=f"{suite.name}-v{gic}",
-                      append=suite.append, ram_mb=suite.ram_mb, extra_args=extra)
+        guest = Guest(gic, dtb, initrd, nics=suite.nics,
+                      name=f"{suite.name}-v{gic}-{flavour}", append=suite.append,
+                      ram_mb=suite.ram_mb, extra_args=extra, flavour=flavour)
     except Exception as exc:  # noqa: BLE001
         for name, _ in suite.tests:
             tap.result(f"{label}: {name}", False, f"board did not boot: {exc}")
@@ -56,11 +58,29 @@ def run_suite(tap, suite, gic, initrd, out_dir):
                 tap.result(f"{label}: {name}", False, "setup failed")
                 continue
             tap.run(f"{label}: {name}", fn, guest)
+        if ok and flavour == "debug":
+            tap.run(f"{label}: kmemleak finds nothing of ours", check_kmemleak, guest)
         if ok:
             tap.run(f"{label}: no kernel warnings, oops or refcount reports",
                     check_dmesg, guest)
         tap.comment(f"{label}: {time.monotonic() - t0:.1f}s in guest; console log "
                     f"{guest.console_log}")
+
+
+OUR_CODE = ("vnlm_", "vnet_link_mirror", "amp_peer_ctl")
+
+
+def check_kmemleak(g):
+    """Scan twice (kmemleak reports an object once it stayed unreferenced
+    across scans); any leak allocated from our code fails."""
+    g.sh("echo scan > /sys/kernel/debug/kmemleak; sleep 1; "
+         "echo scan > /sys/kernel/debug/kmemleak", timeout=300)
+    report = g.out("cat /sys/kernel/debug/kmemleak", timeout=120)
+    leaks = report.split("unreferenced object")[1:]
+    ours = [l for l in leaks if any(k in l for k in OUR_CODE)]
+    if ours:
+        raise GuestError(f"{len(ours)} leaks from our code:\n" + "\n".join(ours[:3]))
+    return f"{len(leaks)} unreferenced objects in all, none allocated by our code"
 
 
 def check_dmesg(g):

@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import board
+from tap import Skip
 from suite import (HOTPLUG_PORT, MMIO_UPLINK, PCI_UPLINK, Suite, expect, head,
                    quiet_for, records_since, sysfs, wait_view)
 
@@ -405,6 +406,11 @@ def test_netns_move(g):
 
 def test_hotplug(g):
     """device_add / device_del of a PCIe NIC on a root port."""
+    if g.flavour == "debug":
+        # Plugging alone trips lockdep in 6.1's pciehp (reset_lock against
+        # pci_rescan_remove_lock in pciehp_configure_device), with none of
+        # our code on the chain; the Debian-kernel lane runs this test.
+        raise Skip("6.1 pciehp lockdep report on plug, not ours (see test)")
     name = "mirror-eth2-hot"
     mark = head(g)
     g.qmp("netdev_add", type="user", id="hp0")

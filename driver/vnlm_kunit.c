@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the driver's pure logic: the mirrored state and the DT
+ * validation rules.  Built as its own module when CONFIG_KUNIT is set; it
+ * compiles the code under test in, so the product module exports nothing
+ * for it.
+ */
+#include <kunit/test.h>
+#include <linux/ethtool.h>
+
+#include "vnet-link-mirror/shm.h"
+#include "vnlm_rules.h"
+#include "vnlm_state.h"
+
+static const struct vnlm_link_state link_down = {
+	.status = 0, .mtu = 1500, .speed = VNLM_SPEED_UNKNOWN, .duplex = VNLM_DUPLEX_UNKNOWN,
+};
+
+static struct vnlm_uplink_facts facts(bool present, bool running, bool oper_up)
+{
+	return (struct vnlm_uplink_facts){
+		.present = present, .running = running, .oper_up = oper_up,
+		.mtu = 1500, .speed = 1000, .duplex = DUPLEX_FULL,
+	};
+}
+
+static void state_link_up_needs_all_three(struct kunit *test)
+{
+	const bool cases[][3] = {
+		{ 0, 0, 0 }, { 1, 0, 0 }, { 1, 1, 0 }, { 1, 0, 1 }, { 0, 1, 1 }, { 1, 1, 1 },
+	};
+	struct vnlm_link_state next;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct vnlm_uplink_facts f = facts(cases[i][0], cases[i][1], cases[i][2]);
+		bool up = cases[i][0] && cases[i][1] && cases[i][2];
+		u32 speed = VNLM_SPEED_UNKNOWN;
+		u8 duplex = VNLM_DUPLEX_UNKNOWN;
+		u16 mtu = f.present ? 1500 : 0;
+
+		if (up) {
+			speed = 1000;
+			duplex = VNLM_DUPLEX_FULL;
+		}
+		vnlm_compute_state(&f, &link_down, false, &next);
+		KUNIT_EXPECT_EQ_MSG(test, !!(next.status & VNLM_S_LINK_UP), up, "case %u", i);
+		KUNIT_EXPECT_EQ(test, next.speed, speed);
+		KUNIT_EXPECT_EQ(test, next.duplex, duplex);
+		KUNIT_EXPECT_EQ(test, next.mtu, mtu);
+	}
+}
+
+static void state_announce_on_rising_edge_only(struct kunit *test)
+{
+	struct vnlm_uplink_facts up = facts(true, true, true);
+	struct vnlm_link_state a, b, c;
+
+	vnlm_compute_state(&up, &link_down, true, &a);
+	KUNIT_EXPECT_EQ(test, a.status, VNLM_S_LINK_UP | VNLM_S_ANNOUNCE);
+	/* Held while up (a speed change keeps it), gone with announce off. */
+	up.speed = 100;
+	vnlm_compute_state(&up, &a, true, &b);
+	KUNIT_EXPECT_EQ(test, b.status, VNLM_S_LINK_UP | VNLM_S_ANNOUNCE);
+	vnlm_compute_state(&up, &link_down, false, &c);
+	KUNIT_EXPECT_EQ(test, c.status, VNLM_S_LINK_UP);
+	/* Up after up without ANNOUNCE stays without it. */
+	vnlm_compute_state(&up, &c, true, &b);
+	KUNIT_EXPECT_EQ(test, b.status, VNLM_S_LINK_UP);
+}
+
+static void state_invalid_ethtool_values_become_unknown(struct kunit *test)
+{
+	struct vnlm_uplink_facts f = facts(true, true, true);
+	struct vnlm_link_state next;
+
+	f.speed = 0x80000000u;	/* above INT_MAX, not SPEED_UNKNOWN */
+	f.duplex = 7;
+	f.mtu = 70000;		/* wider than the config's 16-bit field */
+	vnlm_compute_state(&f, &link_down, false, &next);
+	KUNIT_EXPECT_EQ(test, next.speed, VNLM_SPEED_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, next.duplex, VNLM_DUPLEX_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, next.mtu, U16_MAX);
+	f.duplex = DUPLEX_HALF;
+	f.speed = 10;
+	vnlm_compute_state(&f, &link_down, false, &next);
+	KUNIT_EXPECT_EQ(test, next.duplex, VNLM_DUPLEX_HALF);
+	KUNIT_EXPECT_EQ(test, next.speed, 10u);
+}
+
+static void state_equal_and_fail_safe(struct kunit *test)
+{
+	struct vnlm_link_state a = link_down, b = link_down;
+
+	KUNIT_EXPECT_TRUE(test, vnlm_state_equal(&a, &b));
+	b.mtu = 1400;
+	KUNIT_EXPECT_FALSE(test, vnlm_state_equal(&a, &b));
+	vnlm_state_fail_safe(&b);
+	KUNIT_EXPECT_EQ(test, b.status, 0);
+	KUNIT_EXPECT_EQ(test, b.mtu, 0);
+	KUNIT_EXPECT_EQ(test, b.speed, VNLM_SPEED_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, b.duplex, VNLM_DUPLEX_UNKNOWN);
+}
+
+static void rules_uplink_name(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("eth0", 5), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("123456789012345", 16), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("1234567890123456", 17), VNLM_ERR_NAME_LONG);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("", 1), VNLM_ERR_NAME_EMPTY);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("eth0", 4), VNLM_ERR_NAME_UNTERMINATED);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("a\0b", 4), VNLM_ERR_NAME_UNTERMINATED);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name(NULL, 0), VNLM_ERR_NAME_UNTERMINATED);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("eth/0", 6), VNLM_ERR_NAME_CHARS);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("a b", 4), VNLM_ERR_NAME_CHARS);
+	KUNIT_EXPECT_EQ(test, vnlm_check_uplink_name("..", 3), VNLM_ERR_NAME_CHARS);
+}
+
+static void rules_sgi_target_region(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vnlm_check_sgi(0), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_sgi(15), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_sgi(16), VNLM_ERR_SGI_RANGE);
+
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x7, VNLM_GIC_V2), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x8, VNLM_GIC_V2), VNLM_ERR_MPIDR_GICV2);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x100, VNLM_GIC_V2), VNLM_ERR_MPIDR_GICV2);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x100, VNLM_GIC_V3), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0xff00ffffffULL, VNLM_GIC_V3), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(1ULL << 24, VNLM_GIC_V3), VNLM_ERR_MPIDR_BITS);
+
+	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x1000, 0), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x7f, 0), VNLM_ERR_REGION_SMALL);
+	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000020, 0x1000, 0), VNLM_ERR_REGION_ALIGN);
+	KUNIT_EXPECT_EQ(test, vnlm_check_region(~0ULL - 0xfff, 0x2000, 0), VNLM_ERR_REGION_WRAP);
+	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x1000, 0xf80), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x1000, 0xfc0), VNLM_ERR_REGION_OFFSET);
+	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x1000, 0x810), VNLM_ERR_REGION_ALIGN);
+
+	KUNIT_EXPECT_TRUE(test, vnlm_regions_overlap(0, 0x100, 0xff, 1));
+	KUNIT_EXPECT_FALSE(test, vnlm_regions_overlap(0, 0x100, 0x100, 1));
+	KUNIT_EXPECT_STREQ(test, vnlm_rule_text(VNLM_ERR_COUNT), "is invalid");
+}
+
+static struct kunit_case vnlm_cases[] = {
+	KUNIT_CASE(state_link_up_needs_all_three),
+	KUNIT_CASE(state_announce_on_rising_edge_only),
+	KUNIT_CASE(state_invalid_ethtool_values_become_unknown),
+	KUNIT_CASE(state_equal_and_fail_safe),
+	KUNIT_CASE(rules_uplink_name),
+	KUNIT_CASE(rules_sgi_target_region),
+	{}
+};
+
+static struct kunit_suite vnlm_suite = {
+	.name = "vnet_link_mirror",
+	.test_cases = vnlm_cases,
+};
+
+kunit_test_suite(vnlm_suite);
+
+MODULE_DESCRIPTION("KUnit tests for vnet-link-mirror's state and rules");
+MODULE_LICENSE("GPL");

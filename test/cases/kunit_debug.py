@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""KUnit tests of the driver's pure logic (driver/vnlm_kunit.c), run in the
+debug kernel, which has CONFIG_KUNIT."""
+
+import re
+
+from suite import Suite, expect
+
+
+def test_kunit(g):
+    g.sh("insmod /lib/modules/vnlm/vnet-link-mirror-kunit.ko")
+    log = g.out("dmesg | grep -E '(# |ok |not ok )' || true")
+    m = re.search(r"# vnet_link_mirror: pass:(\d+) fail:(\d+) skip:(\d+) total:(\d+)", log)
+    expect(m, f"no KUnit summary in dmesg:\n{log}")
+    passed, failed, skipped, total = map(int, m.groups())
+    expect(failed == 0 and skipped == 0 and passed == total and total >= 6,
+           f"KUnit: {m.group(0)}\n{log}")
+    return m.group(0)
+
+
+SUITES = [Suite("kunit", [("KUnit: state and validation rules", test_kunit)],
+                gics=(3,), flavours=("debug",))]
