@@ -43,4 +43,8 @@ start=$(date +%s)
 "${km[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install >/dev/null
 echo "debug kernel: built in $(( $(date +%s) - start )) s" >&2
 touch "$out/.done"
+# Builds for other fragments or source versions are stale: reclaim the space.
+for old in "$cache"/debug-kernel/*/; do
+	[ "${old%/}" = "$out" ] || rm -rf "$old"
+done
 echo "$out"

@@ -122,6 +122,9 @@ class Bench:
         g.sh(f"vnlm-linkd bm1 0x{board.SHM_BASE + SLOT_DAEMON * board.SHM_STRIDE:x} "
              f"{SGI_DAEMON} {RAISE} > /tmp/linkd.log 2>&1 & sleep 1; cat /tmp/linkd.log")
         g.sh("ip link set bm1 down")
+        # The daemon must have published "down" before the base is taken.
+        g.wait_peer(lambda p: p.view(SLOT_DAEMON).valid and not p.view(SLOT_DAEMON).status & 1
+                    and not p.view(SLOT_WITNESS).status & 1, 30, "daemon and witness at down")
         time.sleep(0.5)
         mark = g.peer.header().head
         base_d = g.peer.view(SLOT_DAEMON).seq

@@ -24,6 +24,8 @@ BOOTARGS = "console=ttyAMA0 loglevel=3 panic=-1"
 # Linux modules the guest may load, in dependency order; a kernel that has
 # one built in (the debug kernel) simply lacks its file.
 NIC_MODULES = [
+    "kernel/drivers/virtio/virtio_ring.ko",
+    "kernel/drivers/virtio/virtio.ko",
     "kernel/net/core/failover.ko",
     "kernel/drivers/net/net_failover.ko",
     "kernel/drivers/virtio/virtio_pci_legacy_dev.ko",

@@ -3,6 +3,7 @@
 the RTOS-side peer read from shared memory and the doorbells it took."""
 
 import os
+import re
 import subprocess
 import time
 
@@ -341,7 +342,7 @@ def test_bad_nodes(g):
         expect(lines, f"{node}: no message naming /{node} and {prop}:\n{log[-1500:]}")
         bound = g.sh(f"test -e /sys/bus/platform/devices/{node}/driver", check=False)[0] == 0
         expect(not bound, f"{node} is bound")
-        notes.append(lines[-1].split("] ", 1)[-1])
+        notes.append(re.sub(r"^\[\s*[0-9.]+\]\s*", "", lines[-1]))
     for node in list(GOOD) + list(POOL):
         rc = g.sh(f"test -e /sys/bus/platform/devices/{node}/driver", check=False)[0]
         expect(rc == 0, f"good node {node} is not bound")
@@ -351,7 +352,7 @@ def test_bad_nodes(g):
     loser = [n for n in SHARED if n not in bound][0]
     lines = [l for l in log.splitlines() if f"/{loser}: memory-region" in l and "in use" in l]
     expect(lines, f"{loser}: no 'memory-region ... in use' message")
-    notes.append(lines[-1].split("] ", 1)[-1])
+    notes.append(re.sub(r"^\[\s*[0-9.]+\]\s*", "", lines[-1]))
 
     # The host tool, on the same DTB, must say exactly what the driver said.
     tool = subprocess.run([os.path.join(board.BUILD, "vnlm-dtb"), "check", g.dtb],

@@ -46,6 +46,7 @@ class World:
         self.enabled = {n: True for n in INSTANCES}
         self.present = {d: False for d in DUMMIES}   # under its own name
         self.renamed = {d: False for d in DUMMIES}   # exists as <d>x
+        self.admin_up = {d: False for d in DUMMIES}
         self.cable = True
         self.counts = {}
 
@@ -60,6 +61,7 @@ class World:
             if not self.present[d] and not self.renamed[d]:
                 g.sh(f"ip link add {d} type dummy")
                 self.present[d] = True
+                self.admin_up[d] = False
             return f"create {d}"
         if kind == "delete":
             name = d if self.present[d] else f"{d}x" if self.renamed[d] else None
@@ -71,6 +73,7 @@ class World:
             if self.present[d]:
                 g.sh(f"ip link set {d} down; ip link set {d} name {d}x")
                 self.present[d], self.renamed[d] = False, True
+                self.admin_up[d] = False
             elif self.renamed[d]:
                 g.sh(f"ip link set {d}x name {d}")
                 self.present[d], self.renamed[d] = True, False
@@ -78,9 +81,11 @@ class World:
         if kind in ("up", "down"):
             if self.present[d]:
                 g.sh(f"ip link set {d} {kind}")
+                self.admin_up[d] = kind == "up"
             return f"{kind} {d}"
         if kind == "carrier":
-            if self.present[d]:
+            # The kernel takes a carrier write only while the device is up.
+            if self.present[d] and self.admin_up[d]:
                 g.sh(f"echo {rng.randint(0, 1)} > /sys/class/net/{d}/carrier")
             return f"carrier {d}"
         if kind == "set_link":
