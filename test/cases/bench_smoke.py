@@ -26,6 +26,12 @@ def test_bench_smoke():
             raise AssertionError(f"bench --smoke printed no '{needed}':\n{out[-3000:]}")
     if "WRONG" in out or "no data" in out:
         raise AssertionError(f"bench --smoke:\n{out[-3000:]}")
+    # Latencies are differences of stamps paired by event: a negative or
+    # zero ratio means the pairing, not the code under test, is wrong.
+    for key in ("mirror/floor", "daemon/mirror"):
+        r2 = re.search(re.escape(key) + r" (-?[0-9.]+)x", last)
+        if not r2 or float(r2.group(1)) <= 0:
+            raise AssertionError(f"{key} ratio not positive: {last}")
     m = re.search(r"storm views right (\d+)/(\d+)", last)
     if not m or m.group(1) != m.group(2):
         raise AssertionError(last)

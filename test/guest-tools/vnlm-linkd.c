@@ -24,7 +24,6 @@ static uint32_t seq;
 
 static void publish(int up, uint64_t stamp)
 {
-	seq = (seq + 2) & ~1u;
 	*(volatile uint32_t *)(shm + VNLM_SYNC_SEQ) = seq + 1;
 	__asm__ volatile("dmb st" ::: "memory");
 	*(volatile uint16_t *)(shm + VNLM_CFG_STATUS) = up ? VNLM_S_LINK_UP : 0;
