@@ -60,28 +60,26 @@ def test_linux_sees_the_edits(g):
     expect(sysfs(g, "vnet-link-mirror-2", "enabled") == "1", "instance 2 switched on")
 
 
-def test_rtos_reads_the_edits(g):
+def sgis_until_up(g, command, slot, what):
+    """Run @command, wait until @slot reads link up; the SGIs taken meanwhile."""
     mark = head(g)
-    g.sh("ip link set eth0 up")
-    wait_view(g, 2, lambda v: v.status & UP, what="instance 2 (switched on by U-Boot) up")
-    time.sleep(0.5)
-    sgis = sorted({r.intid for r in records_since(g, mark)})
+    g.sh(command)
+    wait_view(g, slot, lambda v: v.status & UP, what=what)
+    time.sleep(0.3)
+    return sorted({r.intid for r in records_since(g, mark)})
+
+
+def test_rtos_reads_the_edits(g):
+    sgis = sgis_until_up(g, "ip link set eth0 up", 2, "instance 2 (switched on by U-Boot) up")
     expect(sgis == [10], f"eth0 up: only instance 2 may ring (SGI 10), peer took {sgis}")
     v = g.peer.view(0)
     expect(not v.status & UP, f"instance 0 follows dummy0 now, not eth0: {v}")
 
-    mark = head(g)
-    g.sh("ip link set dummy0 up")
-    wait_view(g, 0, lambda v: v.status & UP, what="instance 0 on dummy0 up")
-    time.sleep(0.3)
-    sgis = sorted({r.intid for r in records_since(g, mark)})
+    sgis = sgis_until_up(g, "ip link set dummy0 up", 0, "instance 0 on dummy0 up")
     expect(sgis == [8], f"dummy0 up rings instance 0's SGI 8 only: {sgis}")
 
-    mark = head(g)
-    g.sh("echo 1 > /sys/bus/platform/devices/vnet-link-mirror-1/enabled")
-    wait_view(g, 1, lambda v: v.status & UP, what="instance 1 resync")
-    time.sleep(0.3)
-    sgis = sorted({r.intid for r in records_since(g, mark)})
+    sgis = sgis_until_up(g, "echo 1 > /sys/bus/platform/devices/vnet-link-mirror-1/enabled", 1,
+                         "instance 1 resync")
     expect(sgis == [11], f"instance 1 rings U-Boot's SGI 11: {sgis}")
 
 
