@@ -126,23 +126,37 @@ def print_rtos_log(g):
 def run_shell(g):
     g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
     print("guest shell (no prompt); `rtos` prints the RTOS records; Ctrl-D or `poweroff` ends")
+    synced = threading.Event()
+    marker = b"@@SHELL-SYNC@@"
 
     def pump():
         while g.proc.poll() is None:
             with g._lock:
                 data, g._buf = g._buf, b""
+            if marker in data:
+                data = data.replace(marker + b"\r\n", b"").replace(marker + b"\n", b"")
+                synced.set()
             if data:
                 sys.stdout.write(data.decode(errors="replace"))
                 sys.stdout.flush()
             time.sleep(0.05)
 
+    def sync():
+        """Wait until the guest has run everything typed so far."""
+        synced.clear()
+        g.proc.stdin.write(b"echo '@@SHELL-''SYNC@@'\n")
+        g.proc.stdin.flush()
+        synced.wait(60)
+
     threading.Thread(target=pump, daemon=True).start()
     for line in sys.stdin:
         if line.strip() == "rtos":
+            sync()
             print_rtos_log(g)
             continue
         g.proc.stdin.write(line.encode())
         g.proc.stdin.flush()
+    sync()
     return 0
 
 
