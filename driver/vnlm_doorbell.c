@@ -41,15 +41,18 @@ int vnlm_gic_arch(enum vnlm_gic_arch *arch, phys_addr_t *gicd_base)
 	struct resource res;
 	int ret;
 
-	for (gic = vnlm_gic_compatibles; gic->compatible && !np; gic++)
+	for (gic = vnlm_gic_compatibles; gic->compatible; gic++) {
 		np = of_find_compatible_node(NULL, NULL, gic->compatible);
+		if (np)
+			break;
+	}
 	if (!np)
 		return -ENODEV;
 	ret = of_address_to_resource(np, 0, &res);
 	of_node_put(np);
 	if (ret)
 		return ret;
-	*arch = gic[-1].arch;
+	*arch = gic->arch;
 	*gicd_base = res.start;
 	return 0;
 }

@@ -74,7 +74,7 @@ static void uplink_facts(const struct vnlm_mirror *mirror, bool going_down,
 	struct net_device *ndev = mirror->uplink;
 	struct ethtool_link_ksettings ks;
 
-	facts->present = ndev;
+	facts->present = !!ndev;
 	facts->speed = SPEED_UNKNOWN;
 	facts->duplex = DUPLEX_UNKNOWN;
 	if (!ndev) {
