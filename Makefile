@@ -10,6 +10,7 @@
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
 #   make deps       host packages and the Debian arm64 kernel (automatic)
+#   make fresh-check  make run + make in a fresh minbase bookworm root (root/sudo)
 #
 # KDIR=/path/to/kernel/build builds the driver against your own kernel.
 
@@ -34,9 +35,9 @@ endif
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 
 .PHONY: all deps module peer testmods tools guest-tools fuzzer debug-kernel module-debug \
-	run shell check bench fuzz clean distclean
+	run shell check bench fuzz fresh-check clean distclean
 
-all: module peer testmods tools guest-tools
+all: module peer testmods tools guest-tools fuzzer
 
 $(DEPS_STAMP): tools/fetch-deps.sh
 	tools/fetch-deps.sh $(CACHE)
@@ -93,7 +94,7 @@ run: all
 shell: all
 	$(PYTHON) test/bench/demo.py --shell
 
-check: all fuzzer module-debug
+check: all module-debug
 	$(PYTHON) test/run_tests.py
 
 bench: all
@@ -102,6 +103,11 @@ bench: all
 FUZZ_SECONDS ?= 600
 fuzz: fuzzer
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(PYTHON) test/run_tests.py -k fuzz
+
+# The README's promise on a machine that has nothing: a debootstrap minbase
+# root, a fresh clone, `make run` and `make`.  Needs no `make deps` here.
+fresh-check:
+	tools/fresh-check.sh $(CACHE)
 
 clean:
 	-$(KMAKE) M=$(CURDIR)/driver clean

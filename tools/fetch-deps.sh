@@ -12,11 +12,31 @@ cache=${1:?usage: fetch-deps.sh CACHE_DIR}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 
-host_pkgs=(qemu-system-arm qemu-utils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-	   device-tree-compiler libfdt-dev u-boot-qemu u-boot-tools dt-schema cpio
-	   linux-kbuild-6.1 linux-source-6.1 sparse python3 xz-utils gzip bc
-	   flex bison perl make gcc clang libclang-rt-14-dev libssl-dev libelf-dev
-	   kmod rsync)
+# Every package the build, the tests, the bench and `make shell` use, named
+# here because `--no-install-recommends` brings no Recommends: nothing may be
+# found on the machine by luck (`make fresh-check` proves it from minbase).
+host_pkgs=(
+	make gcc libc6-dev              # host tools, kbuild host programs (libc6-dev is
+	                                # only a Recommends of gcc)
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu  # module, peer, guest tools
+	libc6-dev-arm64-cross           # static guest tools (a Recommends of the cross gcc)
+	qemu-system-arm                 # qemu-system-aarch64: the AMP board
+	device-tree-compiler            # dtc, fdtoverlay, fdtput, fdtget
+	libfdt-dev                      # vnlm-dtb and the fuzzer
+	u-boot-qemu u-boot-tools        # U-Boot boot test: u-boot.bin, mkimage, mkenvimage
+	dt-schema                       # dt-validate, dt-doc-validate
+	cpio gzip                       # guest initramfs
+	xz-utils                        # linux-source-6.1.tar.xz
+	linux-kbuild-6.1                # kbuild scripts for Debian's unpacked headers
+	linux-source-6.1                # checkpatch.pl, the debug kernel
+	sparse perl                     # C=2, checkpatch
+	bc flex bison libssl-dev libelf-dev kmod  # debug kernel build, modules_install
+	clang libclang-rt-14-dev        # libFuzzer harness
+	python3                         # the test harness (standard library only)
+	debootstrap                     # make fresh-check: a minbase root
+)
+# Not needed: ipxe-qemu (the board boots Linux directly; the NICs carry no
+# option ROM, romfile=), qemu-utils, qemu-efi-*.
 
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

@@ -10,7 +10,7 @@ from guest import Guest, GuestError
 
 LS = "linux,virtio-net-link-mirror"
 PCI_UPLINK = ["-netdev", "user,id=up0,restrict=on",
-              "-device", "virtio-net-pci,netdev=up0,mac=52:54:00:00:00:10,speed=1000,duplex=full"]
+              "-device", "virtio-net-pci,netdev=up0,mac=52:54:00:00:00:10,speed=1000,duplex=full,romfile="]
 MMIO_UPLINK = ["-netdev", "user,id=mm0,restrict=on",
                "-device", "virtio-net-device,netdev=mm0,mac=52:54:00:00:00:20"]
 HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]

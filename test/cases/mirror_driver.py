@@ -420,7 +420,7 @@ def test_hotplug(g):
     mark = head(g)
     g.qmp("netdev_add", type="user", id="hp0")
     g.qmp("device_add", driver="virtio-net-pci", id="hpnic", bus="rp1", netdev="hp0",
-          mac="52:54:00:00:00:30")
+          mac="52:54:00:00:00:30", romfile="")
     wait_view(g, slot(name), lambda v: v.mtu == 1500, timeout=30, what="eth2 plugged")
     g.sh("ip link set eth2 up")
     wait_up(g, name)
