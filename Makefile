@@ -84,7 +84,7 @@ module-debug: debug-kernel
 	cp -r driver include $(DEBUG_SRC)/ && cp -r test/kmod $(DEBUG_SRC)/test/
 	kb=$$(. $(DEBUG_ENV) && echo $$KBUILD) && \
 	$(MAKE) -C $$kb ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(DEBUG_SRC)/driver \
-		CONFIG_VNET_LINK_MIRROR=m CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=m W=1 modules && \
+		CONFIG_VNET_LINK_MIRROR=m CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=y W=1 modules && \
 	$(MAKE) -C $$kb ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(DEBUG_SRC)/test/kmod \
 		W=1 modules
 

@@ -8,6 +8,7 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 
+#include "vnlm_compat.h"
 #include "vnlm_doorbell.h"
 #include "vnlm_state.h"
 

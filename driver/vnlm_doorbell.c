@@ -3,29 +3,16 @@
  * Raise an SGI on a core Linux does not run on.
  *
  * The GIC driver's IPI paths only take Linux CPUs, so the doorbell writes
- * the SGI generation register itself: GICD_SGIR on GICv2, ICC_SGI1R_EL1 on
- * GICv3.  Both are write-only, single-access registers that the GIC driver
- * never reads back, so sharing them with it needs no locking.
+ * the SGI generation register itself, through the backend for the GIC the
+ * DT describes: vnlm_sgi_gicv2.c or vnlm_sgi_gicv3.c.
  */
 #include <linux/device.h>
-#include <linux/io.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <asm/arch_timer.h>
 #include <asm/barrier.h>
-#include <asm/sysreg.h>
 
 #include "vnlm_doorbell.h"
-
-#define GICD_SGIR			0xf00
-#define GICD_SGIR_TARGET_SHIFT		16
-
-#define SGI1R_TARGET_LIST_MASK		0xffffULL
-#define SGI1R_AFF1_SHIFT		16
-#define SGI1R_INTID_SHIFT		24
-#define SGI1R_AFF2_SHIFT		32
-#define SGI1R_RS_SHIFT			44
-#define SGI1R_AFF3_SHIFT		48
 
 /**
  * vnlm_gic_arch() - find the root interrupt controller in the DT
@@ -57,18 +44,6 @@ int vnlm_gic_arch(enum vnlm_gic_arch *arch, phys_addr_t *gicd_base)
 	return 0;
 }
 
-static u64 sgi1r_value(u64 mpidr, u32 sgi)
-{
-	u64 aff0 = mpidr & 0xff;
-
-	return (1ULL << (aff0 % 16)) |
-	       ((mpidr >> 8) & 0xff) << SGI1R_AFF1_SHIFT |
-	       (u64)sgi << SGI1R_INTID_SHIFT |
-	       ((mpidr >> 16) & 0xff) << SGI1R_AFF2_SHIFT |
-	       (aff0 / 16) << SGI1R_RS_SHIFT |
-	       ((mpidr >> 32) & 0xff) << SGI1R_AFF3_SHIFT;
-}
-
 /**
  * vnlm_doorbell_init() - prepare the SGI for one target
  * @dev: the device whose lifetime the GICv2 mapping follows
@@ -87,20 +62,10 @@ int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
 	db->arch = arch;
 	if (arch == VNLM_GIC_V3) {
 		db->gicd_sgir = NULL;
-		db->value = sgi1r_value(target_mpidr, sgi);
+		db->value = vnlm_gicv3_sgi_value(target_mpidr, sgi);
 		return 0;
 	}
-	/*
-	 * The GIC driver owns the distributor without claiming it, so map only
-	 * the one register rather than request the region.  GICv2 targets CPU
-	 * interfaces; on the single-cluster systems GICv2 serves, interface n
-	 * is the core with Aff0 n.
-	 */
-	db->gicd_sgir = devm_ioremap(dev, gicd_base + GICD_SGIR, sizeof(u32));
-	if (!db->gicd_sgir)
-		return -ENOMEM;
-	db->value = BIT(GICD_SGIR_TARGET_SHIFT + (target_mpidr & 0xff)) | sgi;
-	return 0;
+	return vnlm_gicv2_sgi_init(dev, db, gicd_base, target_mpidr, sgi);
 }
 
 /**
@@ -114,12 +79,10 @@ void vnlm_doorbell_ring(const struct vnlm_doorbell *db)
 {
 	/* the shared-config stores (normal memory) before the SGI */
 	wmb();
-	if (db->arch == VNLM_GIC_V3) {
-		write_sysreg_s(db->value, SYS_ICC_SGI1R_EL1);
-		isb();
-	} else {
-		writel_relaxed((u32)db->value, db->gicd_sgir);
-	}
+	if (db->arch == VNLM_GIC_V3)
+		vnlm_gicv3_sgi_raise(db);
+	else
+		vnlm_gicv2_sgi_raise(db);
 }
 
 /**

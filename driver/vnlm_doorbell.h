@@ -26,6 +26,15 @@ int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
 		       enum vnlm_gic_arch arch, phys_addr_t gicd_base,
 		       u64 target_mpidr, u32 sgi);
 void vnlm_doorbell_ring(const struct vnlm_doorbell *db);
+
+/* vnlm_sgi_gicv2.c */
+int vnlm_gicv2_sgi_init(struct device *dev, struct vnlm_doorbell *db,
+			phys_addr_t gicd_base, u64 target_mpidr, u32 sgi);
+void vnlm_gicv2_sgi_raise(const struct vnlm_doorbell *db);
+
+/* vnlm_sgi_gicv3.c */
+u64 vnlm_gicv3_sgi_value(u64 mpidr, u32 sgi);
+void vnlm_gicv3_sgi_raise(const struct vnlm_doorbell *db);
 u64 vnlm_timestamp(void);
 
 #endif /* VNLM_DOORBELL_H */

@@ -8,11 +8,11 @@
 #include <linux/device.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
-#include <linux/stdarg.h>
 #include <linux/string.h>
 
 #include "vnet-link-mirror/shm.h"
 #include "vnlm.h"
+#include "vnlm_compat.h"
 #include "vnlm_rules.h"
 
 static __printf(4, 5) int bad_prop(struct device *dev, int err,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for the driver's pure logic: the mirrored state and the DT
- * validation rules.  Built as its own module when CONFIG_KUNIT is set; it
- * compiles the code under test in, so the product module exports nothing
- * for it.
+ * validation rules.  Linked into the driver when
+ * CONFIG_VNET_LINK_MIRROR_KUNIT_TEST is set, so the code under test is the
+ * driver's own and nothing is exported for it.
  */
 #include <kunit/test.h>
 #include <linux/ethtool.h>

@@ -16,6 +16,7 @@
 
 #include "vnet-link-mirror/shm.h"
 #include "vnlm.h"
+#include "vnlm_compat.h"
 #include "vnlm_rules.h"
 
 static int vnlm_probe(struct platform_device *pdev)
@@ -68,13 +69,14 @@ static int vnlm_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static int vnlm_remove(struct platform_device *pdev)
+static void vnlm_remove(struct platform_device *pdev)
 {
 	rtnl_lock();
 	vnlm_mirror_stop(platform_get_drvdata(pdev));
 	rtnl_unlock();
-	return 0;
 }
+
+VNLM_DEFINE_REMOVE_INT(vnlm_remove);
 
 static const struct of_device_id vnlm_of_match[] = {
 	{ .compatible = VNLM_COMPATIBLE },
@@ -84,7 +86,7 @@ MODULE_DEVICE_TABLE(of, vnlm_of_match);
 
 static struct platform_driver vnlm_driver = {
 	.probe = vnlm_probe,
-	.remove = vnlm_remove,
+	.remove = VNLM_PLATFORM_REMOVE(vnlm_remove),
 	.driver = {
 		.name = "vnet-link-mirror",
 		.of_match_table = vnlm_of_match,

@@ -6,12 +6,12 @@
  * at the same time is read under RTNL.
  */
 #include <linux/device.h>
-#include <linux/kstrtox.h>
 #include <linux/rtnetlink.h>
 #include <linux/sysfs.h>
 
 #include "vnet-link-mirror/shm.h"
 #include "vnlm.h"
+#include "vnlm_compat.h"
 
 static struct vnlm_mirror *to_mirror(struct device *dev)
 {

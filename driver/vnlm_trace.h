@@ -10,6 +10,7 @@
 #include <linux/tracepoint.h>
 
 #include "vnlm.h"
+#include "vnlm_compat.h"
 
 TRACE_EVENT(vnlm_event,
 	    TP_PROTO(const struct vnlm_mirror *mirror,
@@ -20,9 +21,9 @@ TRACE_EVENT(vnlm_event,
 			 __string(event, netdev_cmd_to_name(event))
 			 __field(bool, following)
 	),
-	TP_fast_assign(__assign_str(mirror, dev_name(mirror->dev));
-		       __assign_str(uplink, ndev->name);
-		       __assign_str(event, netdev_cmd_to_name(event));
+	TP_fast_assign(vnlm_assign_str(mirror, dev_name(mirror->dev));
+		       vnlm_assign_str(uplink, ndev->name);
+		       vnlm_assign_str(event, netdev_cmd_to_name(event));
 		       __entry->following = mirror->uplink == ndev;
 	),
 	TP_printk("%s: %s %s%s", __get_str(mirror), __get_str(uplink),
@@ -42,7 +43,7 @@ TRACE_EVENT(vnlm_doorbell,
 			 __field(u32, sgi)
 			 __field(u64, stamp)
 	),
-	TP_fast_assign(__assign_str(mirror, dev_name(mirror->dev));
+	TP_fast_assign(vnlm_assign_str(mirror, dev_name(mirror->dev));
 		       __entry->seq = mirror->seq;
 		       __entry->status = mirror->published.status;
 		       __entry->mtu = mirror->published.mtu;

@@ -186,10 +186,8 @@ def initramfs(out_dir, extra_modules, flavour="debian"):
 def our_modules(flavour="debian"):
     """Our modules, built against the flavour's kernel."""
     top = TOP if flavour == "debian" else os.path.join(BUILD, "debug-src")
-    mods = [os.path.join(top, "driver", "vnet-link-mirror.ko"),
+    return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
             os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]
-    kunit = os.path.join(top, "driver", "vnet-link-mirror-kunit.ko")
-    return mods + ([kunit] if os.path.exists(kunit) else [])
 
 
 def peer_image():

@@ -52,16 +52,33 @@ def test_sparse():
         raise AssertionError("sparse:\n" + "\n".join(bad))
 
 
+# The one file whose job is naming kernel versions: out of tree it must
+# compare LINUX_VERSION_CODE (which checkpatch reads as a misplaced
+# constant) and stand in for the pre-5.17 netdevice_tracker type.  Nothing
+# else is exempt, and these types only there.
+COMPAT_H = os.path.join(TOP, "driver", "vnlm_compat.h")
+COMPAT_TYPES = {"LINUX_VERSION_CODE", "CONSTANT_COMPARISON", "NEW_TYPEDEFS"}
+
+
 def test_checkpatch():
     cp = os.path.join(board.CACHE, "checkpatch", "scripts", "checkpatch.pl")
+    if not os.path.exists(cp):
+        raise AssertionError(f"no checkpatch at {cp} (make deps extracts it)")
     r = subprocess.run(["perl", cp, "--no-tree", "--strict", "--terse", "--show-types",
                         "-f", *KERNEL_C], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
-    bad = [l for l in r.stdout.splitlines()
-           if any(k in l for k in ("ERROR", "WARNING", "CHECK"))]
-    if bad:
-        raise AssertionError("checkpatch --strict:\n" + "\n".join(bad))
-    return f"{len(KERNEL_C)} files clean"
+    bad, exempt = [], 0
+    for l in r.stdout.splitlines():
+        if not any(k in l for k in ("ERROR", "WARNING", "CHECK")):
+            continue
+        kind = l.split(":")[3] if l.count(":") >= 3 else ""
+        if l.startswith(COMPAT_H + ":") and kind in COMPAT_TYPES:
+            exempt += 1
+            continue
+        bad.append(l)
+    if bad or (r.returncode and not exempt):
+        raise AssertionError("checkpatch --strict:\n" + "\n".join(bad or [r.stdout[-2000:]]))
+    return f"{len(KERNEL_C)} files clean ({exempt} version comparisons in vnlm_compat.h)"
 
 
 HOST_TESTS = [

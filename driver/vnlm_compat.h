@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kernel-version differences, in one place.  Each entry names the
+ * release whose API it follows; the code elsewhere is written against the
+ * newest API and only ever uses the names below for what differs.
+ *
+ * Supported: 5.10 to 6.12 (and later), arm and arm64.
+ */
+#ifndef VNLM_COMPAT_H
+#define VNLM_COMPAT_H
+
+#include <linux/netdevice.h>
+#include <linux/version.h>
+
+/* 5.15: <linux/stdarg.h> replaces the compiler's <stdarg.h>. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)
+#include <linux/stdarg.h>
+#else
+#include <stdarg.h>
+#endif
+
+/* 5.14: kstrtobool() and friends move from kernel.h to kstrtox.h. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#include <linux/kstrtox.h>
+#else
+#include <linux/kernel.h>
+#endif
+
+/*
+ * Netdev references: 6.0 names them netdev_hold()/netdev_put(); 5.17 has
+ * the same trackers as dev_hold_track()/dev_put_track(); before 5.17 there
+ * is no tracker, only the count.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
+typedef struct {} netdevice_tracker;
+#define netdev_hold(dev, tracker, gfp)	dev_hold(dev)
+#define netdev_put(dev, tracker)	dev_put(dev)
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)
+#define netdev_hold(dev, tracker, gfp)	dev_hold_track(dev, tracker, gfp)
+#define netdev_put(dev, tracker)	dev_put_track(dev, tracker)
+#endif
+
+/*
+ * 6.11: platform_driver::remove returns void.  Before, it returns int;
+ * VNLM_PLATFORM_REMOVE(fn) gives the driver's void @fn that shape.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define VNLM_PLATFORM_REMOVE(fn)	fn
+#else
+#define VNLM_PLATFORM_REMOVE(fn)	fn##_int
+#define VNLM_DEFINE_REMOVE_INT(fn)					\
+	static int fn##_int(struct platform_device *pdev)		\
+	{								\
+		fn(pdev);						\
+		return 0;						\
+	}								\
+	static_assert(1)
+#endif
+#ifndef VNLM_DEFINE_REMOVE_INT
+#define VNLM_DEFINE_REMOVE_INT(fn)	static_assert(1)
+#endif
+
+/* 6.10: __assign_str() takes only the field; the source comes from __string(). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define vnlm_assign_str(field, src)	__assign_str(field)
+#else
+#define vnlm_assign_str(field, src)	__assign_str(field, src)
+#endif
+
+#endif /* VNLM_COMPAT_H */
