@@ -167,7 +167,10 @@ if [ $fail -eq 0 ]; then
 fi
 
 du_cache=$(du -sh "$dest/.cache" 2>/dev/null | cut -f1)
-say "the clone's .cache: ${du_cache:-none}"
+du_build=$(du -sh "$dest/build" 2>/dev/null | cut -f1)
+du_pkgs=$(du -sxh --exclude=home --exclude=archives "$root" 2>/dev/null | cut -f1)
+say "disk: the clone's .cache ${du_cache:-none}, build/ ${du_build:-none}; the root with \
+every package installed ${du_pkgs:-?} (minbase alone $(du -sh "$fresh/minbase.tar" | cut -f1))"
 if [ $fail -eq 0 ]; then
 	say "PASS"
 else

@@ -2,6 +2,7 @@
 """The QEMU AMP board: its DTB (QEMU's own, RTOS core removed, overlay
 applied) and the guest initramfs."""
 
+import lzma
 import os
 import shutil
 import subprocess
@@ -21,30 +22,29 @@ SHM_BASE = 0x5F000000
 SHM_STRIDE = 0x1000
 BOOTARGS = "console=ttyAMA0 loglevel=3 panic=-1"
 
-# Linux modules the guest may load, in dependency order; a kernel that has
-# one built in (the debug kernel) simply lacks its file.
-NIC_MODULES = [
-    "kernel/drivers/virtio/virtio_ring.ko",
-    "kernel/drivers/virtio/virtio.ko",
-    "kernel/net/core/failover.ko",
-    "kernel/drivers/net/net_failover.ko",
-    "kernel/drivers/virtio/virtio_pci_legacy_dev.ko",
-    "kernel/drivers/virtio/virtio_pci_modern_dev.ko",
-    "kernel/drivers/virtio/virtio_pci.ko",
-    "kernel/drivers/virtio/virtio_mmio.ko",
-    "kernel/drivers/net/virtio_net.ko",
-    "kernel/drivers/net/dummy.ko",
-]
+# The uplink drivers the guest loads: virtio-net (PCI and MMIO) and dummy.
+# Their dependencies come from the kernel's own modules.dep, so a kernel
+# that builds more of virtio as modules (5.10) or has some built in (the
+# debug kernel) needs no list kept by hand.
+NIC_MODULES = ("virtio_pci", "virtio_mmio", "virtio_net", "dummy")
 
-# "debian": Debian's arm64 kernel; "debug": the checker kernel built by
-# tools/build-debug-kernel.sh (KASAN, lockdep, kmemleak, refcount tracker).
+# Kernels the QEMU suites run on.  "debian": bookworm's arm64 kernel (the
+# one `make` builds against); "debug": the checker kernel built by
+# tools/build-debug-kernel.sh; the others are Debian kernels fetched by
+# tools/fetch-kernel.sh (their env files name the lane).
+FLAVOUR_ENV = {
+    "debian": "kernel.env",
+    "debug": "debug-kernel.env",
+    "bullseye": "kernels/bullseye-arm64.env",
+    "backports": "kernels/backports-arm64.env",
+}
 FLAVOURS = ("debian", "debug")
+LANE_FLAVOURS = ("bullseye", "backports")
 
 
 def kernel_env(flavour="debian"):
     env = {}
-    name = "kernel.env" if flavour == "debian" else "debug-kernel.env"
-    with open(os.path.join(CACHE, name)) as f:
+    with open(os.path.join(CACHE, FLAVOUR_ENV[flavour])) as f:
         for line in f:
             k, _, v = line.strip().partition("=")
             if k:
@@ -53,8 +53,36 @@ def kernel_env(flavour="debian"):
 
 
 def have_flavour(flavour):
-    return os.path.exists(os.path.join(CACHE, "kernel.env" if flavour == "debian"
-                                       else "debug-kernel.env"))
+    return os.path.exists(os.path.join(CACHE, FLAVOUR_ENV[flavour]))
+
+
+def nic_modules(kmodules):
+    """The .ko paths (relative to @kmodules) to insmod, dependencies first,
+    for NIC_MODULES; a module the kernel has built in is simply absent."""
+    dep_file = os.path.join(kmodules, "modules.dep")
+    if not os.path.exists(dep_file):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(kmodules.rstrip("/"))))
+        run(["depmod", "-b", root, os.path.basename(kmodules.rstrip("/"))])
+    deps, by_name = {}, {}
+    with open(dep_file) as f:
+        for line in f:
+            mod, _, rest = line.partition(":")
+            deps[mod] = rest.split()
+            name = os.path.basename(mod).split(".ko")[0].replace("-", "_")
+            by_name[name] = mod
+    order = []
+
+    def visit(mod):
+        if mod in order:
+            return
+        for d in reversed(deps.get(mod, [])):  # modules.dep lists the deepest last
+            visit(d)
+        order.append(mod)
+
+    for name in NIC_MODULES:
+        if name in by_name:
+            visit(by_name[name])
+    return order
 
 
 def run(cmd, **kw):
@@ -154,11 +182,17 @@ def initramfs(out_dir, extra_modules, flavour="debian"):
         shutil.copy(busybox, os.path.join(stage, "bin/busybox"))
         os.symlink("busybox", os.path.join(stage, "bin/sh"))
         names = []
-        for rel in NIC_MODULES:
-            ko = os.path.join(env["KMODULES"], rel)
-            if os.path.exists(ko):
-                shutil.copy(ko, os.path.join(stage, "lib/modules/nic"))
-                names.append(os.path.basename(rel))
+        for rel in nic_modules(env["KMODULES"]):
+            name = os.path.basename(rel).split(".ko")[0] + ".ko"
+            with open(os.path.join(env["KMODULES"], rel), "rb") as src:
+                data = src.read()
+            if rel.endswith(".xz"):  # 6.12 ships modules xz-compressed
+                data = lzma.decompress(data)
+            elif not rel.endswith(".ko"):
+                raise RuntimeError(f"cannot unpack {rel} for busybox insmod")
+            with open(os.path.join(stage, "lib/modules/nic", name), "wb") as dst:
+                dst.write(data)
+            names.append(name)
         for ko in extra_modules:
             shutil.copy(ko, os.path.join(stage, "lib/modules/vnlm"))
         tools = os.path.join(BUILD, "guest-tools")
@@ -185,7 +219,12 @@ def initramfs(out_dir, extra_modules, flavour="debian"):
 
 def our_modules(flavour="debian"):
     """Our modules, built against the flavour's kernel."""
-    top = TOP if flavour == "debian" else os.path.join(BUILD, "debug-src")
+    if flavour == "debian":
+        top = TOP
+    elif flavour == "debug":
+        top = os.path.join(BUILD, "debug-src")
+    else:
+        top = os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
     return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
             os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]
 

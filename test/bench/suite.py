@@ -35,7 +35,7 @@ class Suite:
 
 
 def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
-    label = f"{'debug-kernel ' if flavour == 'debug' else ''}gicv{gic} {suite.name}"
+    label = f"{'' if flavour == 'debian' else flavour + '-kernel '}gicv{gic} {suite.name}"
     try:
         dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
                               suite.ram_mb, board.UBOOT_FIRMWARE if suite.firmware else ())

@@ -454,4 +454,5 @@ SUITES = [Suite("mirror-driver", [
     ("PCIe hot-plug: device_add, then device_del", test_hotplug),
     ("each bad node fails alone, naming its property", test_bad_nodes),
 ], overlay=overlay(), nics=[PCI_UPLINK, MMIO_UPLINK, HOTPLUG_PORT],
-    symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=16, setup=setup)]
+    symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=16, setup=setup,
+    flavours=board.FLAVOURS + board.LANE_FLAVOURS)]

@@ -4,6 +4,7 @@ sender, on GICv2 and GICv3, and takes none when none is sent."""
 
 import time
 
+import board
 from peerlog import SENDER_UNKNOWN, SLOT_NONE
 from suite import Suite, expect, head, quiet_for, records_since
 
@@ -59,4 +60,4 @@ SUITES = [Suite("peer-doorbell", [
     ("a doorbell arrives with its INTID and sender", test_intid_and_sender),
     ("with none sent, none arrives", test_none_sent_none_taken),
     ("ten doorbells sent, ten taken", test_count_matches),
-], setup=setup)]
+], setup=setup, flavours=board.FLAVOURS + board.LANE_FLAVOURS)]
