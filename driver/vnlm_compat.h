@@ -26,8 +26,7 @@
 #include <linux/kernel.h>
 #endif
 
-/*
- * Netdev references: 6.0 names them netdev_hold()/netdev_put(); 5.17 has
+/* Netdev references: 6.0 names them netdev_hold()/netdev_put(); 5.17 has
  * the same trackers as dev_hold_track()/dev_put_track(); before 5.17 there
  * is no tracker, only the count.
  */
@@ -40,8 +39,7 @@ typedef struct {} netdevice_tracker;
 #define netdev_put(dev, tracker)	dev_put_track(dev, tracker)
 #endif
 
-/*
- * 6.11: platform_driver::remove returns void.  Before, it returns int;
+/* 6.11: platform_driver::remove returns void.  Before, it returns int;
  * VNLM_PLATFORM_REMOVE(fn) gives the driver's void @fn that shape.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)

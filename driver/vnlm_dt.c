@@ -144,8 +144,7 @@ static int parse_region(struct device *dev, struct vnlm_params *params)
 	if (rule)
 		return bad_prop(dev, -EINVAL, prop, "0x%llx+0x%llx %s",
 				(u64)rmem->base, (u64)rmem->size, vnlm_rule_text(rule));
-	/*
-	 * Linux registers at most MAX_RESERVED_REGIONS reserved-memory nodes,
+	/* Linux registers at most MAX_RESERVED_REGIONS reserved-memory nodes,
 	 * so many instances may share one region, each at its own offset and
 	 * owning only its layout's bytes of it.
 	 */

@@ -105,8 +105,7 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 	trace_vnlm_doorbell(mirror, stamp);
 }
 
-/*
- * Ring only when what the RTOS can read changes, unless @force: switching
+/* Ring only when what the RTOS can read changes, unless @force: switching
  * mirroring on promises the RTOS a fresh doorbell.
  */
 static void mirror_sync(struct vnlm_mirror *mirror, bool going_down,

@@ -106,8 +106,7 @@ struct vnlm_snapshot {
 };
 
 #ifndef __KERNEL__
-/*
- * Reader side for the RTOS.  Every field is read once with a single-copy
+/* Reader side for the RTOS.  Every field is read once with a single-copy
  * atomic load (naturally aligned, never merged or torn by the compiler).
  * The caller supplies its read barrier ("dmb ld" or "dmb ishld" on
  * AArch64, depending on how the region is mapped).

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Turn driver/, include/ and bindings/ into a patch series for a kernel
+# tree, the way it would be posted:
+#
+#   0001 dt-bindings: net: the binding at its in-tree path, and the
+#        MAINTAINERS entry that covers it
+#   0002 net: the driver under drivers/net/vnet-link-mirror/, hooked into
+#        drivers/net/Kconfig and drivers/net/Makefile, with its ABI header,
+#        its sysfs ABI document and their MAINTAINERS lines
+#
+# In the tree the code is written for that kernel: the version
+# conditionals of vnlm_compat.h are resolved for it (tools/version-flatten.py)
+# and the ABI header sits beside the driver.
+#
+# Usage: tools/intree-series.sh KERNEL_TREE OUT_DIR
+#   (prints the patch files; apply with `git apply` or `patch -p1`)
+set -euo pipefail
+
+tree=$(cd "${1:?usage: intree-series.sh KERNEL_TREE OUT_DIR}" && pwd)
+out=${2:?usage: intree-series.sh KERNEL_TREE OUT_DIR}
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+kver=$(make -s -C "$tree" kernelversion | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+dir=drivers/net/vnet-link-mirror
+binding=Documentation/devicetree/bindings/net/linux,virtio-net-link-mirror.yaml
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+g() { git -C "$work" -c user.name="vnet-link-mirror developers" \
+	-c user.email="vnet-link-mirror@lists.example.org" "$@"; }
+
+# The base: the tree's own copies of the files the series touches.
+g init -q
+for f in drivers/net/Kconfig drivers/net/Makefile MAINTAINERS; do
+	mkdir -p "$work/$(dirname "$f")"
+	cp "$tree/$f" "$work/$f"
+done
+g add -A
+g commit -q -m base
+
+# MAINTAINERS: one entry, in its alphabetical place, its F: lines growing
+# with each patch that adds files.
+maintainers() {
+	python3 - "$work/MAINTAINERS" "$@" <<'PY'
+import re
+import sys
+
+path, files = sys.argv[1], sys.argv[2:]
+title = "VNET LINK MIRROR DRIVER FOR AMP RTOS PEERS"
+text = open(path).read()
+if title not in text:
+    entry = (f"{title}\n"
+             "M:\tvnet-link-mirror developers <vnet-link-mirror@lists.example.org>\n"
+             "L:\tnetdev@vger.kernel.org\n"
+             "S:\tMaintained\n\n")
+    for m in re.finditer(r"^([A-Z0-9][^\n]*)\n(?=[A-Z]:\t)", text, re.M):
+        if m.group(1).startswith("V") and m.group(1) > title:
+            text = text[:m.start()] + entry + text[m.start():]
+            break
+    else:
+        sys.exit("intree-series: no place for the MAINTAINERS entry")
+start = text.index(title)
+end = text.index("\n\n", start)
+lines = text[start:end].split("\n")
+fl = sorted(set([l for l in lines if l.startswith("F:\t")] + [f"F:\t{f}" for f in files]))
+lines = [l for l in lines if not l.startswith("F:\t")] + fl
+text = text[:start] + "\n".join(lines) + text[end:]
+open(path, "w").write(text)
+PY
+}
+
+# 1: the binding, its $id following its path.
+mkdir -p "$work/$(dirname "$binding")"
+sed 's|^\$id: http://devicetree.org/schemas/.*|$id: http://devicetree.org/schemas/net/linux,virtio-net-link-mirror.yaml#|' \
+	"$top/bindings/linux,virtio-net-link-mirror.yaml" >"$work/$binding"
+maintainers "$binding"
+g add -A
+g commit -q -s -F - <<'MSG'
+dt-bindings: net: add linux,virtio-net-link-mirror
+
+On an asymmetric multiprocessing SoC, Linux owns the physical NIC while
+an RTOS on other cores uses a virtio-net device whose config space lives
+in shared memory.  Describe one such device: the shared region, the
+uplink Linux follows (by name or by the NIC's node), and the doorbell
+that tells the RTOS core the config changed.
+MSG
+
+# 2: the driver, its Kconfig/Makefile hook-up, ABI header and sysfs ABI.
+mkdir -p "$work/$dir/vnet-link-mirror" "$work/Documentation/ABI/testing"
+for f in "$top"/driver/*.c "$top"/driver/*.h; do
+	case "$f" in *.mod.c) continue ;; esac
+	cp "$f" "$work/$dir/"
+done
+python3 "$top/tools/version-flatten.py" "$kver" <"$top/driver/vnlm_compat.h" \
+	>"$work/$dir/vnlm_compat.h"
+cp "$top/driver/Kconfig" "$work/$dir/Kconfig"
+# In the tree the ABI header is found beside the driver.
+sed -e 's|^VNLM_ABI_INCLUDE ?= .*|VNLM_ABI_INCLUDE := $(srctree)/$(src)|' \
+    -e '/^# The shared ABI header lives/,/^# kernel tree, set VNLM_ABI_INCLUDE/c\
+# The shared ABI header the RTOS side includes sits beside the driver.' \
+	"$top/driver/Kbuild" >"$work/$dir/Makefile"
+cp "$top/include/vnet-link-mirror/shm.h" "$work/$dir/vnet-link-mirror/shm.h"
+cp "$top/driver/sysfs-driver-vnet-link-mirror" \
+	"$work/Documentation/ABI/testing/sysfs-driver-vnet-link-mirror"
+# Hook-up: after the last driver sourced inside "if NETDEVICES".
+awk -v src="source \"$dir/Kconfig\"" '
+	/^endif # NETDEVICES/ && !done { print src; print ""; done = 1 }
+	{ print }' "$work/drivers/net/Kconfig" >"$work/Kconfig.new"
+mv "$work/Kconfig.new" "$work/drivers/net/Kconfig"
+grep -q "$dir/Kconfig" "$work/drivers/net/Kconfig" ||
+	{ echo "intree-series: no 'endif # NETDEVICES' in drivers/net/Kconfig" >&2; exit 1; }
+echo "obj-\$(CONFIG_VNET_LINK_MIRROR) += vnet-link-mirror/" >>"$work/drivers/net/Makefile"
+maintainers Documentation/ABI/testing/sysfs-driver-vnet-link-mirror "$dir/"
+g add -A
+g commit -q -s -F - <<'MSG'
+net: add vnet-link-mirror, an uplink link-state mirror for AMP RTOS peers
+
+On an asymmetric multiprocessing SoC, Linux owns the physical NIC and an
+RTOS on other cores uses a virtio-net device whose struct
+virtio_net_config lives in shared memory; the RTOS cannot see the cable.
+
+For each linux,virtio-net-link-mirror node, follow the uplink through one
+netdevice notifier (by name or by DT node, so it may appear late, vanish,
+return or be renamed), write status, speed, duplex and mtu into the
+shared config under a generation counter, and raise an SGI on the RTOS
+core when what it can read changes.  With nobody mirroring (unbind,
+remove) the RTOS is told link down.
+MSG
+
+rm -f "$out"/*.patch
+g format-patch -q -o "$out" HEAD~2
+ls "$out"/*.patch
