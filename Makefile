@@ -11,12 +11,20 @@
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
 #   make deps       host packages and the Debian arm64 kernel (automatic)
 #   make fresh-check  make run + make in a fresh minbase bookworm root (root/sudo)
+#   make modules_install  the kernel's modules_install of the driver
+#   make dkms-source  a DKMS source tree in $(BUILD)/dkms (tools/dkms/stage.sh)
 #
-# KDIR=/path/to/kernel/build builds the driver against your own kernel.
+# KDIR=/path/to/kernel/build (or KERNEL_SRC=, Yocto's name) builds the driver
+# against your own kernel, and then `make` builds the module only and never
+# runs `make deps`.  O=, ARCH and CROSS_COMPILE (command line or environment)
+# reach the kernel's make; INSTALL_MOD_PATH, INSTALL_MOD_DIR, MODLIB and
+# DEPMOD reach its modules_install.  tools/yocto, tools/buildroot and
+# tools/dkms package the driver for those systems.
 
 CACHE ?= $(CURDIR)/.cache
 BUILD ?= $(CURDIR)/build
-ARCH := arm64
+# Yocto's module.bbclass and a cross shell export these; ours only when unset.
+ARCH ?= arm64
 CROSS_COMPILE ?= aarch64-linux-gnu-
 PYTHON ?= python3
 export CACHE BUILD
@@ -24,20 +32,39 @@ export CACHE BUILD
 DEPS_STAMP := $(CACHE)/deps.ok
 KENV := $(CACHE)/kernel.env
 
-# Debian's kernel, unless the user brings one.
-ifeq ($(KDIR),)
+# Debian's kernel (installed by `make deps`), unless the user brings one:
+# KDIR=, or KERNEL_SRC= as Yocto's module.bbclass passes it.  A tree that is
+# given is all the module needs: no deps, no apt, no network.
+KDIR_GIVEN := $(or $(KDIR),$(KERNEL_SRC))
+ifeq ($(KDIR_GIVEN),)
 KDIR_DEFAULT = $(shell . $(KENV) 2>/dev/null && echo $$KHEADERS)
 KDIR_EFFECTIVE = $(KDIR_DEFAULT)
+MODULE_DEPS := deps
 else
-KDIR_EFFECTIVE = $(KDIR)
+KDIR_EFFECTIVE = $(KDIR_GIVEN)
+MODULE_DEPS :=
 endif
 
-KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+# O= (the kernel's build directory beside its source, as Yocto passes
+# STAGING_KERNEL_BUILDDIR) goes to the kernel's make only; the peer and
+# tool sub-makes name their own O=$(BUILD), which wins over ours.
+KBUILD_O := $(if $(filter command line,$(origin O)),O=$(O))
+# modules_install's variables, passed on when set (command line or environment).
+MODINST_VARS = $(foreach v,INSTALL_MOD_PATH INSTALL_MOD_DIR INSTALL_MOD_STRIP MODLIB DEPMOD,\
+	$(if $($(v)),'$(v)=$($(v))'))
 
-.PHONY: all deps module peer testmods tools guest-tools fuzzer debug-kernel module-debug \
-	run shell check bench fuzz fresh-check clean distclean
+KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_O)
 
+.PHONY: all deps module modules_install dkms-source peer testmods tools guest-tools fuzzer \
+	debug-kernel module-debug run shell check bench fuzz fresh-check clean distclean
+
+# With a kernel tree of the user's, only the module: the other artefacts
+# need the QEMU board's toolchain and packages.
+ifeq ($(KDIR_GIVEN),)
 all: module peer testmods tools guest-tools fuzzer
+else
+all: module
+endif
 
 $(DEPS_STAMP): tools/fetch-deps.sh
 	tools/fetch-deps.sh $(CACHE)
@@ -45,8 +72,19 @@ $(DEPS_STAMP): tools/fetch-deps.sh
 
 deps: $(DEPS_STAMP)
 
-module: deps
-	$(KMAKE) M=$(CURDIR)/driver CONFIG_VNET_LINK_MIRROR=m W=1 modules
+# `+`: a recursive make behind a variable, so it gets make's jobserver (-j).
+module: $(MODULE_DEPS)
+	+$(KMAKE) M=$(CURDIR)/driver CONFIG_VNET_LINK_MIRROR=m W=1 modules
+
+# The kernel's modules_install: $(MODLIB)/$(INSTALL_MOD_DIR), i.e.
+# $(INSTALL_MOD_PATH)/lib/modules/<release>/extra unless told otherwise.
+# Run `make module` (or `make`) first, as with the kernel's own.
+modules_install: $(MODULE_DEPS)
+	+$(KMAKE) M=$(CURDIR)/driver $(MODINST_VARS) modules_install
+
+# A DKMS source tree, as a package puts it in /usr/src/vnet-link-mirror-<version>/.
+dkms-source:
+	tools/dkms/stage.sh $(BUILD)/dkms
 
 peer: deps
 	mkdir -p $(BUILD)

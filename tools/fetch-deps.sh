@@ -30,10 +30,14 @@ host_pkgs=(
 	linux-kbuild-6.1                # kbuild scripts for Debian's unpacked headers
 	linux-source-6.1                # checkpatch.pl, the debug kernel
 	sparse perl                     # C=2, checkpatch
+	python3-ply yamllint            # in-tree checks: checkpatch's spdxcheck.py,
+	                                # make dt_binding_check
 	bc flex bison libssl-dev libelf-dev kmod  # debug kernel build, modules_install
 	clang libclang-rt-14-dev        # libFuzzer harness
 	python3                         # the test harness (standard library only)
 	debootstrap                     # make fresh-check: a minbase root
+	dkms                            # packaging test: real dkms add/build/install of
+	                                # tools/dkms/dkms.conf in private trees
 )
 # Not needed: ipxe-qemu (the board boots Linux directly; the NICs carry no
 # option ROM, romfile=), qemu-utils, qemu-efi-*.

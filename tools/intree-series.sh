@@ -24,7 +24,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-kver=$(make -s -C "$tree" kernelversion | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+# VERSION.PATCHLEVEL from the top Makefile (the tree may be partial).
+kver=$(awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { p = $3 } END { print v "." p }' \
+	"$tree/Makefile")
 dir=drivers/net/vnet-link-mirror
 binding=Documentation/devicetree/bindings/net/linux,virtio-net-link-mirror.yaml
 
@@ -99,10 +101,13 @@ python3 "$top/tools/version-flatten.py" "$kver" <"$top/driver/vnlm_compat.h" \
 	>"$work/$dir/vnlm_compat.h"
 cp "$top/driver/Kconfig" "$work/$dir/Kconfig"
 # In the tree the ABI header is found beside the driver.
+# The out-of-tree default (CONFIG_VNET_LINK_MIRROR ?= m for M= builds) has
+# no place in a tree, where Kconfig decides.
 sed -e 's|^VNLM_ABI_INCLUDE ?= .*|VNLM_ABI_INCLUDE := $(srctree)/$(src)|' \
+    -e '/^# Out of tree (M=/,/^endif$/d' \
     -e '/^# The shared ABI header lives/,/^# kernel tree, set VNLM_ABI_INCLUDE/c\
 # The shared ABI header the RTOS side includes sits beside the driver.' \
-	"$top/driver/Kbuild" >"$work/$dir/Makefile"
+	"$top/driver/Kbuild" | cat -s >"$work/$dir/Makefile"
 cp "$top/include/vnet-link-mirror/shm.h" "$work/$dir/vnet-link-mirror/shm.h"
 cp "$top/driver/sysfs-driver-vnet-link-mirror" \
 	"$work/Documentation/ABI/testing/sysfs-driver-vnet-link-mirror"
