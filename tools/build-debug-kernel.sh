@@ -4,7 +4,13 @@
 # Build the debug kernel (KASAN, lockdep, kmemleak, refcount tracker,
 # debug objects, UBSAN, KUnit) from Debian's linux-source-6.1 with the
 # fragment test/debug-kernel/debug.config, into CACHE/debug-kernel/<hash>,
-# reused while the fragment and the source package are unchanged.
+# reused while the fragment, the source package and the driver are
+# unchanged.
+#
+# The driver goes in as a maintainer would take it: the patch series of
+# tools/intree-series.sh applied to the tree, CONFIG_VNET_LINK_MIRROR=y
+# and its KUnit suite =y; the series stays in patches/ beside the tree for
+# make check's in-tree checks (test/cases/host_intree.py).
 #
 # Usage: tools/build-debug-kernel.sh CACHE_DIR   (prints the build dir)
 set -euo pipefail
@@ -14,7 +20,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 frag="$top/test/debug-kernel/debug.config"
 tarball=/usr/src/linux-source-6.1.tar.xz
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-hash=$( (cat "$frag"; echo "$srcver") | sha256sum | cut -c1-12)
+series=$(mktemp -d)
+trap 'rm -rf "$series"' EXIT
+# The series only depends on the tree's drivers/net/{Kconfig,Makefile} and
+# MAINTAINERS, so it is made against a partial extraction first: its text
+# is part of the cache key.
+tar -C "$series" -xf "$tarball" linux-source-6.1/Makefile linux-source-6.1/MAINTAINERS \
+	linux-source-6.1/drivers/net/Kconfig linux-source-6.1/drivers/net/Makefile
+"$top/tools/intree-series.sh" "$series/linux-source-6.1" "$series/patches" >/dev/null
+hash=$( (cat "$frag"; echo "$srcver"; cat "$series"/patches/*.patch) | sha256sum | cut -c1-12)
 out="$cache/debug-kernel/$hash"
 
 if [ -f "$out/.done" ]; then
@@ -26,6 +40,14 @@ mkdir -p "$out"
 echo "debug kernel: extracting linux-source-6.1 $srcver" >&2
 tar -C "$out" -xf "$tarball"
 src="$out/linux-source-6.1"
+mkdir -p "$out/patches"
+cp "$series"/patches/*.patch "$out/patches/"
+for p in "$out"/patches/*.patch; do
+	patch -d "$src" -p1 -s <"$p" || { echo "debug kernel: $p does not apply" >&2; exit 1; }
+done
+{ cat "$frag"; echo CONFIG_VNET_LINK_MIRROR=y; echo CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=y; } \
+	>"$out/debug.config"
+frag="$out/debug.config"
 km=(make -C "$src" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j"$(nproc)")
 "${km[@]}" allnoconfig >/dev/null
 (cd "$src" && ARCH=arm64 scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null)

@@ -219,12 +219,10 @@ def initramfs(out_dir, extra_modules, flavour="debian"):
 
 def our_modules(flavour="debian"):
     """Our modules, built against the flavour's kernel."""
-    if flavour == "debian":
-        top = TOP
-    elif flavour == "debug":
-        top = os.path.join(BUILD, "debug-src")
-    else:
-        top = os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
+    if flavour == "debug":
+        # The debug kernel has the driver in-tree and built in.
+        return [os.path.join(BUILD, "debug-src", "test", "kmod", "amp-peer-ctl.ko")]
+    top = TOP if flavour == "debian" else os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
     return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
             os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]
 

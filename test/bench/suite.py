@@ -96,6 +96,22 @@ def expect(cond, msg):
         raise AssertionError(msg)
 
 
+def driver_builtin(g):
+    """The debug kernel has the driver in-tree and built in (=y); the
+    Debian kernels load it as a module."""
+    return g.sh("grep -q '^vnet_link_mirror ' /proc/modules || "
+                "test ! -d /sys/bus/platform/drivers/vnet-link-mirror", check=False)[0] != 0
+
+
+def load_driver(g):
+    """insmod the driver, unless the kernel has it built in; there it probed
+    at boot, before any uplink driver was loaded."""
+    if driver_builtin(g):
+        return "built in: probed at boot"
+    g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
+    return "module loaded"
+
+
 def head(g):
     return g.peer.header().head
 

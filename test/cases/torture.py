@@ -14,7 +14,7 @@ import random
 import time
 
 import board
-from suite import PCI_UPLINK, Suite, expect
+from suite import PCI_UPLINK, Suite, driver_builtin, expect, load_driver
 
 BOUND_S = 3.0  # linkwatch may hold a carrier change for 1 s; TCG adds more
 PLAT = "/sys/bus/platform/devices"
@@ -42,6 +42,7 @@ class World:
     def __init__(self, g, rng):
         self.g = g
         self.rng = rng
+        self.builtin = driver_builtin(g)
         self.bound = {n: True for n in INSTANCES}
         self.enabled = {n: True for n in INSTANCES}
         self.present = {d: False for d in DUMMIES}   # under its own name
@@ -108,7 +109,13 @@ class World:
                 self.enabled[n] = not self.enabled[n]
                 g.sh(f"echo {int(self.enabled[n])} > {PLAT}/{n}/enabled")
             return f"notify {n}"
-        g.sh("rmmod vnet_link_mirror && insmod /lib/modules/vnlm/vnet-link-mirror.ko")
+        if self.builtin:
+            # Built in: the nearest thing to a reload is every instance
+            # unbound and bound again (remove and probe, DT defaults back).
+            g.sh(f"for n in {' '.join(INSTANCES)}; do echo $n > {DRV}/unbind; done 2>/dev/null; "
+                 f"for n in {' '.join(INSTANCES)}; do echo $n > {DRV}/bind; done")
+        else:
+            g.sh("rmmod vnet_link_mirror && insmod /lib/modules/vnlm/vnet-link-mirror.ko")
         self.bound = {n: True for n in INSTANCES}
         self.enabled = {n: True for n in INSTANCES}
         return "reload"
@@ -149,7 +156,7 @@ class World:
 def setup(g, suite):
     g.sh("load-nic; ip link set eth0 up")
     g.start_peer(len(INSTANCES))
-    g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
+    load_driver(g)
 
 
 def test_torture(g):

@@ -6,7 +6,8 @@ RTOS core, see exactly U-Boot's edits."""
 import time
 
 import board
-from suite import PCI_UPLINK, Suite, expect, head, records_since, sysfs, wait_view
+from suite import (PCI_UPLINK, Suite, expect, head, load_driver, records_since, sysfs,
+                   wait_view)
 
 UP = 0x1
 RAM_MB = 1024  # keeps relocated U-Boot far above the RTOS's reserved regions
@@ -39,7 +40,7 @@ def setup(g, suite):
            "the console shows no U-Boot running the boot script")
     g.sh("load-nic")
     g.start_peer(suite.nslots)
-    g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
+    load_driver(g)
     return "booted through U-Boot " + console.split("U-Boot ", 1)[1].split("\n", 1)[0]
 
 

@@ -122,6 +122,16 @@ void peer_main(uint64_t nslots)
 		semihost_puts("rtos-peer: no usable GIC\n");
 		peer_fault(0, 0);
 	}
+	/*
+	 * Read every config once before waiting, as an RTOS does at init: a
+	 * driver built into Linux probed, and rang, before this core ran.
+	 * Views only; records stay one per doorbell taken.
+	 */
+	for (uint32_t slot = 0; slot < plog->nslots; slot++) {
+		struct peer_record unused = { 0 };
+
+		scan_slot(slot, &unused);
+	}
 	plog->start_cntvct = cntvct();
 	dmb_st();
 	plog->state = PEER_STATE_READY;
