@@ -9,6 +9,7 @@
 #   make bench      benchmarks with ratios against same-run baselines
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
+#   make lanes      the other Debian kernels (5.10, 6.12) and our modules for them
 #   make deps       host packages and the Debian arm64 kernel (automatic)
 #   make fresh-check  make run + make in a fresh minbase bookworm root (root/sudo)
 #   make modules_install  the kernel's modules_install of the driver
@@ -56,7 +57,7 @@ MODINST_VARS = $(foreach v,INSTALL_MOD_PATH INSTALL_MOD_DIR INSTALL_MOD_STRIP MO
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_O)
 
 .PHONY: all deps module modules_install dkms-source peer testmods tools guest-tools fuzzer \
-	debug-kernel module-debug run shell check bench fuzz fresh-check clean distclean
+	debug-kernel module-debug lanes run shell check bench fuzz fresh-check clean distclean
 
 # With a kernel tree of the user's, only the module: the other artefacts
 # need the QEMU board's toolchain and packages.
@@ -125,13 +126,23 @@ module-debug: debug-kernel
 	$(MAKE) -C $$kb ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- M=$(DEBUG_SRC)/test/kmod \
 		W=1 modules
 
+# The other Debian kernels the QEMU suites run on (tools/fetch-kernel.sh
+# resolves each from its suite's metapackage), with the driver and the
+# test module built against each (tools/build-lane.sh, W=1 clean).
+LANES ?= bullseye-arm64 backports-arm64
+lanes: deps
+	@for lane in $(LANES); do \
+		tools/fetch-kernel.sh $(CACHE) $$lane && \
+		tools/build-lane.sh $(CACHE) $(BUILD) $$lane || exit 1; \
+	done
+
 run: all
 	$(PYTHON) test/bench/demo.py
 
 shell: all
 	$(PYTHON) test/bench/demo.py --shell
 
-check: all module-debug
+check: all module-debug lanes
 	$(PYTHON) test/run_tests.py
 
 bench: all
