@@ -20,6 +20,9 @@ host_pkgs=(
 	                                # only a Recommends of gcc)
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu  # module, peer, guest tools
 	libc6-dev-arm64-cross           # static guest tools (a Recommends of the cross gcc)
+	gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf  # armhf kernel lane
+	                                # (tools/fetch-kernel.sh): its kbuild and modules
+	dwarves                         # pahole: 6.12 (backports lane) module BTF
 	qemu-system-arm                 # qemu-system-aarch64: the AMP board
 	device-tree-compiler            # dtc, fdtoverlay, fdtput, fdtget
 	libfdt-dev                      # vnlm-dtb and the fuzzer
@@ -28,11 +31,13 @@ host_pkgs=(
 	cpio gzip                       # guest initramfs
 	xz-utils                        # linux-source-6.1.tar.xz
 	linux-kbuild-6.1                # kbuild scripts for Debian's unpacked headers
-	linux-source-6.1                # checkpatch.pl, the debug kernel
+	linux-source-6.1                # checkpatch.pl, the debug kernel, the armhf
+	                                # lane's 32-bit modpost (tools/fetch-kernel.sh)
 	sparse perl                     # C=2, checkpatch
 	python3-ply yamllint            # in-tree checks: checkpatch's spdxcheck.py,
 	                                # make dt_binding_check
-	bc flex bison libssl-dev libelf-dev kmod  # debug kernel build, modules_install
+	bc flex bison libssl-dev libelf-dev kmod  # debug kernel build, modules_install,
+	                                # the armhf lane's kbuild; depmod for the lanes
 	clang libclang-rt-14-dev        # libFuzzer harness
 	python3                         # the test harness (standard library only)
 	debootstrap                     # make fresh-check: a minbase root
