@@ -185,4 +185,5 @@ def test_torture(g):
 
 
 SUITES = [Suite("torture", [("lifecycle torture (seeded)", test_torture)], overlay=overlay(),
-                nics=[PCI_UPLINK], nslots=len(INSTANCES), setup=setup, gics=(3,))]
+                nics=[PCI_UPLINK], nslots=len(INSTANCES), setup=setup, gics=(3,),
+                flavours=board.FLAVOURS + board.LANE_FLAVOURS)]

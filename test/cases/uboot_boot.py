@@ -88,4 +88,4 @@ SUITES = [Suite("uboot-fdt-edits", [
     ("Linux's DT carries exactly U-Boot's edits", test_linux_sees_the_edits),
     ("the RTOS core reads per U-Boot's edits (uplink, SGI, notify)", test_rtos_reads_the_edits),
 ], overlay=board.mirror_overlay(INSTANCES), nics=[PCI_UPLINK], nslots=4, setup=setup,
-    ram_mb=RAM_MB, firmware=firmware)]
+    ram_mb=RAM_MB, firmware=firmware, flavours=board.FLAVOURS + board.LANE_FLAVOURS)]
