@@ -111,6 +111,9 @@ if [ ! -s "$stamp" ] || [ ! -d "$(. "$stamp"; echo "$KHEADERS")" ]; then
 			[ -L "$t/$l" ] && ln -sfn "/usr/lib/linux-kbuild-6.1/$l" "$t/$l"
 		done
 	done
+	# The image package ships no modules.dep; the harness loads the NIC
+	# drivers' dependencies from it.  (/usr/sbin: not in a user's PATH.)
+	PATH="$PATH:/usr/sbin:/sbin" depmod -b "$root" "$abi"
 	cat >"$stamp" <<ENV
 KABI=$abi
 KVERSION=$kver

@@ -62,7 +62,9 @@ def nic_modules(kmodules):
     dep_file = os.path.join(kmodules, "modules.dep")
     if not os.path.exists(dep_file):
         root = os.path.dirname(os.path.dirname(os.path.dirname(kmodules.rstrip("/"))))
-        run(["depmod", "-b", root, os.path.basename(kmodules.rstrip("/"))])
+        # depmod lives in /usr/sbin, which a non-root user's PATH lacks.
+        depmod = shutil.which("depmod") or "/usr/sbin/depmod"
+        run([depmod, "-b", root, os.path.basename(kmodules.rstrip("/"))])
     deps, by_name = {}, {}
     with open(dep_file) as f:
         for line in f:
