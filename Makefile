@@ -9,7 +9,7 @@
 #   make bench      benchmarks with ratios against same-run baselines
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
-#   make lanes      the other Debian kernels (5.10, 6.12) and our modules for them
+#   make lanes      the other Debian kernels (5.10, 6.12 arm64; 6.1 armhf) and our modules
 #   make deps       host packages and the Debian arm64 kernel (automatic)
 #   make fresh-check  make run + make in a fresh minbase bookworm root (root/sudo)
 #   make modules_install  the kernel's modules_install of the driver
@@ -62,7 +62,7 @@ KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 # With a kernel tree of the user's, only the module: the other artefacts
 # need the QEMU board's toolchain and packages.
 ifeq ($(KDIR_GIVEN),)
-all: module peer testmods tools guest-tools fuzzer
+all: module peer testmods tools guest-tools fuzzer peer-arm guest-tools-arm
 else
 all: module
 endif
@@ -126,10 +126,10 @@ module-debug: debug-kernel
 	$(MAKE) -C $$kb ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- M=$(DEBUG_SRC)/test/kmod \
 		W=1 modules
 
-# The other Debian kernels the QEMU suites run on (tools/fetch-kernel.sh
+# The other Debian kernels the QEMU suites run on (armhf: the 32-bit board) (tools/fetch-kernel.sh
 # resolves each from its suite's metapackage), with the driver and the
 # test module built against each (tools/build-lane.sh, W=1 clean).
-LANES ?= bullseye-arm64 backports-arm64
+LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf
 lanes: deps
 	@for lane in $(LANES); do \
 		tools/fetch-kernel.sh $(CACHE) $$lane && \
@@ -164,3 +164,16 @@ clean:
 
 distclean: clean
 	rm -rf $(CACHE)
+
+# The QEMU AMP board on 32-bit Arm (qemu-system-arm, Debian's armmp-lpae
+# kernel, the peer in A32): the peer image and the guest tools; the kernel
+# and our modules for it are the bookworm-armhf lane.
+ARM_CROSS_COMPILE ?= arm-linux-gnueabihf-
+.PHONY: peer-arm guest-tools-arm
+peer-arm: deps
+	mkdir -p $(BUILD)
+	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE)
+
+guest-tools-arm: deps
+	mkdir -p $(BUILD)/guest-tools-arm
+	$(MAKE) -C test/guest-tools O=$(BUILD)/guest-tools-arm CROSS_COMPILE=$(ARM_CROSS_COMPILE)

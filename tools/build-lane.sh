@@ -10,6 +10,8 @@ set -euo pipefail
 
 cache=${1:?usage: build-lane.sh CACHE_DIR BUILD_DIR LANE}
 build=${2:?usage: build-lane.sh CACHE_DIR BUILD_DIR LANE}
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
 lane=${3:?usage: build-lane.sh CACHE_DIR BUILD_DIR LANE}
 top=$(cd "$(dirname "$0")/.." && pwd)
 env="$cache/kernels/$lane.env"

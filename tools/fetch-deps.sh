@@ -20,8 +20,9 @@ host_pkgs=(
 	                                # only a Recommends of gcc)
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu  # module, peer, guest tools
 	libc6-dev-arm64-cross           # static guest tools (a Recommends of the cross gcc)
-	gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf  # armhf kernel lane
-	                                # (tools/fetch-kernel.sh): its kbuild and modules
+	gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf  # the 32-bit Arm board:
+	                                # armhf lane modules, A32 peer, guest tools
+	libc6-dev-armhf-cross           # static armhf guest tools
 	dwarves                         # pahole: 6.12 (backports lane) module BTF
 	qemu-system-arm                 # qemu-system-aarch64: the AMP board
 	device-tree-compiler            # dtc, fdtoverlay, fdtput, fdtget

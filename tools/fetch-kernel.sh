@@ -250,6 +250,10 @@ for c in "${sorted[@]}"; do
 done
 [ -n "$kmeta_ver" ] || die "no version of $meta:$arch resolves and downloads (tried ${tried[*]})"
 [ ${#tried[@]} -eq 0 ] || say "warning: not the newest $meta: ${tried[*]} failed above"
+# The guest's busybox, of the lane's architecture, where its suites have
+# one (bookworm-backports does not: arm64 lanes then share bookworm's).
+(cd "$dl" && apt-get "${apt_opts[@]}" "${dl_opts[@]}" -q download "busybox-static:$arch" \
+	>/dev/null 2>&1) || say "no busybox-static:$arch in this view (the harness uses bookworm's)"
 flock -u 8   # the view is no longer needed: other lanes may use it
 
 root="$kdir/root-$lane-$abi"
@@ -361,6 +365,7 @@ ARCH=$karch
 CROSS_COMPILE=$cross
 KCC=$kcc
 KMAKE_VARS=$kmake_vars
+BUSYBOX=$([ -x "$root/bin/busybox" ] && echo "$root/bin/busybox")
 ENV
 mv "$env.tmp" "$env"
 # Older ABIs of this lane are stale: reclaim the space.

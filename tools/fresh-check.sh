@@ -154,7 +154,8 @@ if [ $fail -eq 0 ]; then
 	if as_user "make" >"$log/make.log" 2>&1; then
 		for f in driver/vnet-link-mirror.ko test/kmod/amp-peer-ctl.ko build/rtos-peer.bin \
 			 build/vnlm-dtb build/fuzz-dtb build/guest-tools/vnlm-flap \
-			 build/guest-tools/vnlm-linkd build/guest-tools/vnlm-churn; do
+			 build/guest-tools/vnlm-linkd build/guest-tools/vnlm-churn \
+			 build/rtos-peer-arm.bin build/guest-tools-arm/vnlm-flap; do
 			[ -s "$dest/$f" ] || { say "make built no $f"; fail=1; }
 		done
 		[ $fail -eq 0 ] && say "make: every artefact built"

@@ -2,6 +2,7 @@
 """The QEMU AMP board: its DTB (QEMU's own, RTOS core removed, overlay
 applied) and the guest initramfs."""
 
+import contextlib
 import lzma
 import os
 import shutil
@@ -37,9 +38,27 @@ FLAVOUR_ENV = {
     "debug": "debug-kernel.env",
     "bullseye": "kernels/bullseye-arm64.env",
     "backports": "kernels/backports-arm64.env",
+    "armhf": "kernels/bookworm-armhf.env",
 }
 FLAVOURS = ("debian", "debug")
-LANE_FLAVOURS = ("bullseye", "backports")
+# "armhf" (bookworm's armmp-lpae kernel on the 32-bit board) joins these
+# once mirror-driver's PCIe hot-plug test skips on a kernel without PCIe
+# hotplug (Debian's armhf config has no CONFIG_HOTPLUG_PCI): every other
+# test passes there.
+LANE_FLAVOURS = ("bullseye", "backports", "armhf")
+
+# The board per architecture (a flavour's env file says ARCH=arm or arm64;
+# the two arm64 kernels of ours carry none).  32-bit virt (highmem=off:
+# every device below 4 GiB, as on a 32-bit SoC) has the same GIC, RAM,
+# virtio-mmio and low PCIe addresses and the same /cpus and /psci nodes, so
+# the same DTB edits, overlays and peer addresses serve both.  A 32-bit
+# Linux starts the peer with 32-bit PSCI, in A32: hence its own image.
+ARCHES = {
+    "arm64": dict(qemu="qemu-system-aarch64", cpu="cortex-a57", machine="",
+                  peer="rtos-peer.bin", guest_tools="guest-tools"),
+    "arm": dict(qemu="qemu-system-arm", cpu="cortex-a15", machine=",highmem=off",
+                peer="rtos-peer-arm.bin", guest_tools="guest-tools-arm"),
+}
 
 
 def kernel_env(flavour="debian"):
@@ -54,6 +73,39 @@ def kernel_env(flavour="debian"):
 
 def have_flavour(flavour):
     return os.path.exists(os.path.join(CACHE, FLAVOUR_ENV[flavour]))
+
+
+def flavour_arch(flavour="debian"):
+    """arm64 or arm: the ARCH the flavour's kernel was built for."""
+    arch = kernel_env(flavour).get("ARCH", "arm64")
+    if arch not in ARCHES:
+        raise RuntimeError(f"{FLAVOUR_ENV[flavour]}: ARCH={arch}, not one of {sorted(ARCHES)}")
+    return arch
+
+
+def kernel_config(flavour="debian"):
+    """The flavour's kernel .config as {"CONFIG_X": "y"|"m"|value}: from
+    its headers (KHEADERS), its build tree (KBUILD, the debug kernel) or the
+    image package's boot/config-KRELEASE."""
+    env = kernel_env(flavour)
+    paths = [os.path.join(env[k], ".config") for k in ("KHEADERS", "KBUILD") if k in env]
+    if "KROOT" in env and "KRELEASE" in env:
+        paths.append(os.path.join(env["KROOT"], "boot", "config-" + env["KRELEASE"]))
+    for path in paths:
+        if os.path.exists(path):
+            with open(path) as f:
+                return dict(l.strip().split("=", 1) for l in f if l.startswith("CONFIG_"))
+    raise RuntimeError(f"{FLAVOUR_ENV[flavour]}: no kernel .config in {paths}")
+
+
+def qemu_binary(arch="arm64"):
+    return ARCHES[arch]["qemu"]
+
+
+def _arch_tag(arch):
+    """A file-name infix that keeps arm's artefacts apart (arm64's names
+    stay as they always were)."""
+    return "" if arch == "arm64" else f"-{arch}"
 
 
 def nic_modules(kmodules):
@@ -92,20 +144,21 @@ def run(cmd, **kw):
                           stderr=subprocess.STDOUT, text=True, **kw).stdout
 
 
-def machine_args(gic, ram_mb=RAM_MB):
-    return ["-M", f"virt,gic-version={gic}", "-cpu", "cortex-a57",
+def machine_args(gic, ram_mb=RAM_MB, arch="arm64"):
+    a = ARCHES[arch]
+    return ["-M", f"virt,gic-version={gic}{a['machine']}", "-cpu", a["cpu"],
             "-smp", str(SMP), "-m", str(ram_mb)]
 
 
-def base_dtb(gic, out_dir, ram_mb=RAM_MB, firmware=()):
+def base_dtb(gic, out_dir, ram_mb=RAM_MB, firmware=(), arch="arm64"):
     """QEMU's own DTB for the machine, with the RTOS core taken from Linux.
     @firmware: the -bios arguments of the real run (QEMU's DTB differs when
     firmware owns the secure GPIO)."""
     tag = "-fw" if firmware else ""
-    path = os.path.join(out_dir, f"virt-gicv{gic}-{ram_mb}m{tag}-base.dtb")
-    args = machine_args(gic, ram_mb)
+    path = os.path.join(out_dir, f"virt{_arch_tag(arch)}-gicv{gic}-{ram_mb}m{tag}-base.dtb")
+    args = machine_args(gic, ram_mb, arch)
     args[1] += f",dumpdtb={path}"
-    run(["qemu-system-aarch64", *args, *firmware, "-display", "none", "-nodefaults"])
+    run([qemu_binary(arch), *args, *firmware, "-display", "none", "-nodefaults"])
     run(["fdtput", "-r", path, f"/cpus/cpu@{RTOS_CPU_INDEX}"])
     try:
         run(["fdtput", "-r", path,
@@ -128,10 +181,11 @@ def compile_overlay(dtso, out):
     return out
 
 
-def board_dtb(gic, overlay_src, out_dir, name, symbols=None, ram_mb=RAM_MB, firmware=()):
+def board_dtb(gic, overlay_src, out_dir, name, symbols=None, ram_mb=RAM_MB, firmware=(),
+              arch="arm64"):
     """Build the AMP board DTB: base for @gic plus the overlay source."""
     os.makedirs(out_dir, exist_ok=True)
-    base = base_dtb(gic, out_dir, ram_mb, firmware)
+    base = base_dtb(gic, out_dir, ram_mb, firmware, arch)
     for label, (path, phandle) in (symbols or {}).items():
         add_symbol(base, label, path, phandle)
     dtso = overlay_src
@@ -140,7 +194,7 @@ def board_dtb(gic, overlay_src, out_dir, name, symbols=None, ram_mb=RAM_MB, firm
         with open(dtso, "w") as f:
             f.write(overlay_src)
     dtbo = compile_overlay(dtso, os.path.join(out_dir, f"{name}.dtbo"))
-    out = os.path.join(out_dir, f"{name}-gicv{gic}.dtb")
+    out = os.path.join(out_dir, f"{name}{_arch_tag(arch)}-gicv{gic}.dtb")
     run(["fdtoverlay", "-i", base, "-o", out, dtbo])
     return out
 
@@ -176,7 +230,13 @@ done
 def initramfs(out_dir, extra_modules, flavour="debian"):
     """Busybox, the NIC modules, ours and the init script, as newc cpio.gz."""
     env = kernel_env(flavour)
-    busybox = kernel_env("debian")["BUSYBOX"]
+    arch = flavour_arch(flavour)
+    busybox = env.get("BUSYBOX")
+    if not busybox and arch == "arm64":
+        busybox = kernel_env("debian")["BUSYBOX"]  # arm64 lanes share make deps' one
+    if not busybox or not os.path.exists(busybox):
+        raise RuntimeError(f"{FLAVOUR_ENV[flavour]}: no {arch} busybox (BUSYBOX={busybox or ''}): "
+                           f"the lane's env file names a static busybox for its architecture")
     stage = tempfile.mkdtemp(prefix="initramfs-", dir=out_dir)
     try:
         for d in ("bin", "lib/modules/nic", "lib/modules/vnlm", "etc"):
@@ -197,7 +257,7 @@ def initramfs(out_dir, extra_modules, flavour="debian"):
             names.append(name)
         for ko in extra_modules:
             shutil.copy(ko, os.path.join(stage, "lib/modules/vnlm"))
-        tools = os.path.join(BUILD, "guest-tools")
+        tools = os.path.join(BUILD, ARCHES[arch]["guest_tools"])
         for prog in sorted(os.listdir(tools)) if os.path.isdir(tools) else []:
             shutil.copy(os.path.join(tools, prog), os.path.join(stage, "bin", prog))
         for name, text, mode in (("init", INIT, 0o755),
@@ -229,8 +289,8 @@ def our_modules(flavour="debian"):
             os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]
 
 
-def peer_image():
-    return os.path.join(BUILD, "rtos-peer.bin")
+def peer_image(arch="arm64"):
+    return os.path.join(BUILD, ARCHES[arch]["peer"])
 
 
 def mirror_overlay(instances, extra_reserved=""):
@@ -296,24 +356,56 @@ def mirror_overlay(instances, extra_reserved=""):
 """
 
 
-UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+# Debian's U-Boot per board architecture: its binary, mkimage's -A and the
+# command that boots the kernel QEMU hands over (Image on arm64, zImage on arm).
+UBOOT = {
+    "arm64": dict(bin="/usr/lib/u-boot/qemu_arm64/u-boot.bin", mkimage="arm64", boot="booti"),
+    "arm": dict(bin="/usr/lib/u-boot/qemu_arm/u-boot.bin", mkimage="arm", boot="bootz",
+                # U-Boot moves the DTB and initrd to the top of RAM, out of
+                # a 32-bit kernel's lowmem (1 GiB of RAM here): leave them
+                # where they are, low.
+                env="fdt_high=0xffffffff\ninitrd_high=0xffffffff\n"),
+}
+UBOOT_BIN = UBOOT["arm64"]["bin"]
 UBOOT_FIRMWARE = ("-bios", UBOOT_BIN)
-UBOOT_ENV_SIZE = 0x40000        # CONFIG_ENV_SIZE of qemu_arm64
+UBOOT_ENV_SIZE = 0x40000        # CONFIG_ENV_SIZE of qemu_arm64 and qemu_arm
 UBOOT_FLASH_SIZE = 64 << 20     # one virt pflash bank
 UBOOT_SCRIPT_ADDR = 0x49000000  # where QEMU's loader puts boot.scr
 UBOOT_FDT_ADDR = 0x4A000000     # where the script edits a copy of the DTB
 
 
-def uboot_args(out_dir, script_lines, bootargs):
+def uboot_firmware(arch="arm64"):
+    return ("-bios", UBOOT[arch]["bin"])
+
+
+# The architecture of the board a suite is being set up for: run_suite()
+# sets it around the suite's firmware callback, so that a case's
+# uboot_args() call needs no architecture of its own.
+_firmware_arch = "arm64"
+
+
+@contextlib.contextmanager
+def firmware_arch(arch):
+    global _firmware_arch
+    old, _firmware_arch = _firmware_arch, arch
+    try:
+        yield
+    finally:
+        _firmware_arch = old
+
+
+def uboot_args(out_dir, script_lines, bootargs, arch=None):
     """QEMU arguments that boot through Debian's U-Boot, which runs a boot
     script (mkimage) from its environment (mkenvimage, second pflash bank)
-    before it boots the kernel and initrd QEMU hands over with fw_cfg."""
+    before it boots the kernel and initrd QEMU hands over with fw_cfg.
+    @arch: the board's; by default the one firmware_arch() set (arm64)."""
+    u = UBOOT[arch or _firmware_arch]
     os.makedirs(out_dir, exist_ok=True)
     cmd = os.path.join(out_dir, "boot.cmd")
     scr = os.path.join(out_dir, "boot.scr")
     with open(cmd, "w") as f:
         f.write("\n".join(script_lines) + "\n")
-    run(["mkimage", "-A", "arm64", "-T", "script", "-C", "none", "-n", "vnlm edits",
+    run(["mkimage", "-A", u["mkimage"], "-T", "script", "-C", "none", "-n", "vnlm edits",
          "-d", cmd, scr])
     env = os.path.join(out_dir, "env.txt")
     fdt = f"0x{UBOOT_FDT_ADDR:x}"
@@ -322,12 +414,13 @@ def uboot_args(out_dir, script_lines, bootargs):
         f.write(f"bootargs={bootargs}\n")
         f.write("kernel_addr_r=0x40400000\nramdisk_addr_r=0x44000000\n")
         f.write(f"vnlm_fdt={fdt}\n")
+        f.write(u.get("env", ""))
         f.write("bootcmd=fdt addr ${fdtcontroladdr}; "
                 "fdt move ${fdtcontroladdr} ${vnlm_fdt} 0x100000; "
                 "fdt addr ${vnlm_fdt}; fdt resize 0x1000; "
                 f"source 0x{UBOOT_SCRIPT_ADDR:x}; "
                 "qfw load ${kernel_addr_r} ${ramdisk_addr_r}; "
-                "booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${vnlm_fdt}\n")
+                f"{u['boot']} ${{kernel_addr_r}} ${{ramdisk_addr_r}}:${{filesize}} ${{vnlm_fdt}}\n")
     envbin = os.path.join(out_dir, "env.bin")
     run(["mkenvimage", "-s", str(UBOOT_ENV_SIZE), "-o", envbin, env])
     flash = os.path.join(out_dir, "flash1.img")
@@ -335,6 +428,6 @@ def uboot_args(out_dir, script_lines, bootargs):
         data = f.read()
     with open(flash, "wb") as f:
         f.write(data + b"\xff" * (UBOOT_FLASH_SIZE - len(data)))
-    return [*UBOOT_FIRMWARE,
+    return ["-bios", u["bin"],
             "-drive", f"if=pflash,format=raw,index=1,file={flash}",
             "-device", f"loader,file={scr},addr=0x{UBOOT_SCRIPT_ADDR:x},force-raw=on"]

@@ -37,9 +37,12 @@ class Suite:
 def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
     label = f"{'' if flavour == 'debian' else flavour + '-kernel '}gicv{gic} {suite.name}"
     try:
+        arch = board.flavour_arch(flavour)
         dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
-                              suite.ram_mb, board.UBOOT_FIRMWARE if suite.firmware else ())
-        extra = suite.firmware(out_dir) if suite.firmware else []
+                              suite.ram_mb, board.uboot_firmware(arch) if suite.firmware else (),
+                              arch)
+        with board.firmware_arch(arch):
+            extra = suite.firmware(out_dir) if suite.firmware else []
         guest = Guest(gic, dtb, initrd, nics=suite.nics,
                       name=f"{suite.name}-v{gic}-{flavour}", append=suite.append,
                       ram_mb=suite.ram_mb, extra_args=extra, flavour=flavour)

@@ -414,6 +414,10 @@ def test_netns_move(g):
 
 def test_hotplug(g):
     """device_add / device_del of a PCIe NIC on a root port."""
+    if board.kernel_config(g.flavour).get("CONFIG_HOTPLUG_PCI_PCIE") != "y":
+        # Debian's armmp-lpae kernel: the slot stays powered off, and no
+        # rescan brings the card in.
+        raise Skip(f"the {g.flavour} kernel has no PCIe hot-plug (CONFIG_HOTPLUG_PCI_PCIE)")
     if g.flavour == "debug":
         # Plugging alone trips lockdep in 6.1's pciehp (reset_lock against
         # pci_rescan_remove_lock in pciehp_configure_device), with none of

@@ -29,7 +29,7 @@ MODULE_PARM_DESC(mpidr, "MPIDR of the core to start and to ring");
 
 static ulong arg;
 module_param(arg, ulong, 0444);
-MODULE_PARM_DESC(arg, "context id handed to the peer in x0");
+MODULE_PARM_DESC(arg, "context id handed to the peer in x0 (r0 on 32-bit Arm)");
 
 static ulong raised_stamp;
 module_param(raised_stamp, ulong, 0444);
@@ -64,6 +64,15 @@ static const struct kernel_param_ops raise_ops = {
 module_param_cb(raise, &raise_ops, NULL, 0200);
 MODULE_PARM_DESC(raise, "write an SGI number to raise it on the peer core");
 
+/*
+ * CPU_ON in the kernel's own calling convention: SMC64 on arm64, SMC32 on
+ * 32-bit Arm (which has no SMC64; a 64-bit function id from AArch32 is not
+ * a PSCI call to QEMU).  The started core runs in the caller's execution
+ * state: AArch64 EL1, or A32 SVC mode.
+ */
+#define AMP_PSCI_FN_CPU_ON \
+	(IS_ENABLED(CONFIG_64BIT) ? PSCI_0_2_FN64_CPU_ON : PSCI_0_2_FN_CPU_ON)
+
 static int psci_cpu_on(unsigned long target, unsigned long pc, unsigned long ctx)
 {
 	struct device_node *np = of_find_node_by_path("/psci");
@@ -75,9 +84,9 @@ static int psci_cpu_on(unsigned long target, unsigned long pc, unsigned long ctx
 		of_node_put(np);
 	}
 	if (method && !strcmp(method, "smc"))
-		arm_smccc_smc(PSCI_0_2_FN64_CPU_ON, target, pc, ctx, 0, 0, 0, 0, &res);
+		arm_smccc_smc(AMP_PSCI_FN_CPU_ON, target, pc, ctx, 0, 0, 0, 0, &res);
 	else
-		arm_smccc_hvc(PSCI_0_2_FN64_CPU_ON, target, pc, ctx, 0, 0, 0, 0, &res);
+		arm_smccc_hvc(AMP_PSCI_FN_CPU_ON, target, pc, ctx, 0, 0, 0, 0, &res);
 	return (int)res.a0;
 }
 

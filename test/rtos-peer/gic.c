@@ -35,7 +35,7 @@ static int gic_arch;
 
 static int gicv3_find_redistributor(uintptr_t *rd)
 {
-	uint64_t mpidr = sysreg_read(mpidr_el1);
+	uint64_t mpidr = cpu_mpidr();
 	uint32_t aff = (uint32_t)(mpidr & 0xffffff) | (uint32_t)((mpidr >> 32) & 0xff) << 24;
 	uintptr_t frame = VIRT_GICR_BASE;
 	int n;
@@ -64,17 +64,17 @@ static int gicv3_init(void)
 	while (rd32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
 		;
 	sgi = rd + GICR_SGI_OFFSET;
-	/* Non-secure group 1, as ICC_SGI1R_EL1 raises them. */
+	/* Non-secure group 1, as ICC_SGI1R(_EL1) raises them. */
 	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | 0xffff);
 	for (i = 0; i < 16; i++)
 		wr8(sgi + GICR_IPRIORITYR + i, SGI_PRIORITY);
 	wr32(sgi + GICR_ISENABLER0, 0xffff);
 
-	sysreg_write(S3_0_C12_C12_5, sysreg_read(S3_0_C12_C12_5) | 1); /* ICC_SRE_EL1.SRE */
+	icc_sre_write(icc_sre_read() | 1);	/* SRE: the system registers */
 	isb();
-	sysreg_write(S3_0_C4_C6_0, 0xff);	/* ICC_PMR_EL1 */
-	sysreg_write(S3_0_C12_C12_3, 0);	/* ICC_BPR1_EL1 */
-	sysreg_write(S3_0_C12_C12_7, 1);	/* ICC_IGRPEN1_EL1 */
+	icc_pmr_write(0xff);
+	icc_bpr1_write(0);
+	icc_igrpen1_write(1);
 	isb();
 	return 3;
 }
@@ -94,11 +94,11 @@ static int gicv2_init(void)
 int gic_init(void)
 {
 	/*
-	 * ID_AA64PFR0_EL1.GIC says whether this core has the GICv3 system
+	 * The core's ID registers say whether it has the GICv3 system
 	 * register interface; QEMU's GICv2 distributor has no ID registers
 	 * to ask instead (reading them aborts).
 	 */
-	if ((sysreg_read(id_aa64pfr0_el1) >> 24) & 0xf)
+	if (cpu_has_gicv3_cpuif())
 		gic_arch = gicv3_init();
 	else
 		gic_arch = gicv2_init();
@@ -107,10 +107,10 @@ int gic_init(void)
 
 int gic_ack(struct gic_irq *irq)
 {
-	uint64_t iar;
+	uint32_t iar;
 
 	if (gic_arch == 3) {
-		iar = sysreg_read(S3_0_C12_C12_0);	/* ICC_IAR1_EL1 */
+		iar = icc_iar1_read();
 		irq->intid = iar & 0xffffff;
 		irq->sender = PEER_SENDER_UNKNOWN;
 	} else {
@@ -118,14 +118,14 @@ int gic_ack(struct gic_irq *irq)
 		irq->intid = iar & 0x3ff;
 		irq->sender = (iar >> 10) & 0x7;
 	}
-	irq->raw = (uint32_t)iar;
+	irq->raw = iar;
 	return irq->intid >= INTID_SPURIOUS ? -1 : 0;
 }
 
 void gic_eoi(const struct gic_irq *irq)
 {
 	if (gic_arch == 3) {
-		sysreg_write(S3_0_C12_C12_1, irq->raw);	/* ICC_EOIR1_EL1 */
+		icc_eoir1_write(irq->raw);
 		isb();
 	} else {
 		wr32(VIRT_GICC_BASE + GICC_EOIR, irq->raw);

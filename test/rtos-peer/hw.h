@@ -1,10 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Register access and the QEMU virt addresses the peer relies on. */
+/*
+ * Register access and the QEMU virt addresses the peer relies on; the
+ * architecture's own operations (barriers, counters, CPU identification,
+ * the GICv3 system registers, semihosting) come from arch_<arch>.h.
+ */
 #ifndef PEER_HW_H
 #define PEER_HW_H
 
 #include <stdint.h>
 
+#if defined(__aarch64__)
+#include "arch_aarch64.h"
+#elif defined(__arm__)
+#include "arch_arm.h"
+#else
+#error "the peer is built for AArch64 or AArch32 (A32) only"
+#endif
+
+/* The same on qemu-system-aarch64 and qemu-system-arm (highmem=off) virt. */
 #define VIRT_GICD_BASE		0x08000000ul
 #define VIRT_GICC_BASE		0x08010000ul	/* GICv2 only */
 #define VIRT_GICR_BASE		0x080a0000ul	/* GICv3 only */
@@ -19,40 +32,9 @@ static inline void wr32(uintptr_t a, uint32_t v)
 	*(volatile uint32_t *)a = v;
 }
 
-static inline uint64_t rd64(uintptr_t a)
-{
-	return *(volatile uint64_t *)a;
-}
-
 static inline void wr8(uintptr_t a, uint8_t v)
 {
 	*(volatile uint8_t *)a = v;
-}
-
-#define sysreg_read(r) ({ uint64_t __v; \
-	__asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
-#define sysreg_write(r, v) \
-	__asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)))
-
-static inline void isb(void)
-{
-	__asm__ volatile("isb" ::: "memory");
-}
-
-static inline void dmb_ld(void)
-{
-	__asm__ volatile("dmb ld" ::: "memory");
-}
-
-static inline void dmb_st(void)
-{
-	__asm__ volatile("dmb st" ::: "memory");
-}
-
-static inline uint64_t cntvct(void)
-{
-	isb();
-	return sysreg_read(cntvct_el0);
 }
 
 /* gic.c: the peer's own CPU interface. */
@@ -69,5 +51,8 @@ void gic_eoi(const struct gic_irq *irq);
 /* semihost.c */
 void semihost_puts(const char *s);
 void semihost_put_hex(const char *prefix, uint64_t v);
+
+/* peer.c: every exception ends here (start.S, start_arm.S). */
+void peer_fault(uint64_t syndrome, uint64_t pc, uint64_t addr);
 
 #endif /* PEER_HW_H */

@@ -84,17 +84,23 @@ static void handle_doorbell(const struct gic_irq *irq, uint64_t when)
 	}
 }
 
-void peer_fault(uint64_t esr, uint64_t elr);
 void peer_main(uint64_t nslots);
 
-void peer_fault(uint64_t esr, uint64_t elr)
+/*
+ * @syndrome: AArch64 ESR_EL1; A32 the vector's offset in bits 63:32 and
+ *	DFSR/IFSR (0 for the vectors without one) in bits 31:0
+ * @pc: the instruction that took the exception
+ * @addr: AArch64 FAR_EL1; A32 DFAR/IFAR for aborts, else @pc
+ */
+void peer_fault(uint64_t syndrome, uint64_t pc, uint64_t addr)
 {
-	plog->fault_esr = esr;
+	plog->fault_esr = syndrome;
 	plog->state = PEER_STATE_FAULT;
-	semihost_put_hex("rtos-peer: exception, ESR ", esr);
-	semihost_put_hex("rtos-peer: ELR ", elr);
+	semihost_put_hex("rtos-peer: exception, syndrome ", syndrome);
+	semihost_put_hex("rtos-peer: PC ", pc);
+	semihost_put_hex("rtos-peer: fault address ", addr);
 	for (;;)
-		__asm__ volatile("wfe");
+		wfe();
 }
 
 void peer_main(uint64_t nslots)
@@ -111,8 +117,8 @@ void peer_main(uint64_t nslots)
 	plog->torn_retries = 0;
 	plog->ring_size = PEER_RING_SIZE;
 	plog->nslots = nslots > PEER_MAX_SLOTS ? PEER_MAX_SLOTS : (uint32_t)nslots;
-	plog->mpidr = (uint32_t)sysreg_read(mpidr_el1) & 0xffffff;
-	plog->cntfrq = (uint32_t)sysreg_read(cntfrq_el0);
+	plog->mpidr = (uint32_t)cpu_mpidr() & 0xffffff;
+	plog->cntfrq = cntfrq();
 	for (uint32_t i = 0; i < PEER_MAX_SLOTS; i++)
 		plog->view[i].valid = 0;
 
@@ -120,7 +126,7 @@ void peer_main(uint64_t nslots)
 	plog->gic_version = (uint32_t)arch;
 	if (arch < 0) {
 		semihost_puts("rtos-peer: no usable GIC\n");
-		peer_fault(0, 0);
+		peer_fault(0, 0, 0);
 	}
 	/*
 	 * Read every config once before waiting, as an RTOS does at init: a
@@ -138,7 +144,7 @@ void peer_main(uint64_t nslots)
 	semihost_puts(arch == 3 ? "rtos-peer: ready, GICv3\n" : "rtos-peer: ready, GICv2\n");
 
 	for (;;) {
-		__asm__ volatile("wfi" ::: "memory");
+		wfi();
 		while (gic_ack(&irq) == 0) {
 			uint64_t when = cntvct();
 

@@ -7,6 +7,7 @@
 #ifndef PEER_LOG_H
 #define PEER_LOG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PEER_LOG_ADDR		0x5e100000ul
@@ -70,12 +71,30 @@ struct peer_log {
 	uint32_t head;
 	uint32_t ring_size;
 	uint64_t start_cntvct;
-	uint64_t fault_esr;
+	uint64_t fault_esr;	/* peer_fault()'s syndrome (ESR_EL1, or A32 vector/FSR) */
 	struct peer_slot_view view[PEER_MAX_SLOTS];
 };
 
+/*
+ * The host reads this with fixed offsets whatever the peer was built for
+ * (AArch64 or AArch32: both align uint64_t to 8, but say so here).
+ */
 _Static_assert(sizeof(struct peer_record) == 48, "record layout");
+_Static_assert(offsetof(struct peer_record, seq) == 8, "record layout");
+_Static_assert(offsetof(struct peer_record, speed) == 16, "record layout");
+_Static_assert(offsetof(struct peer_record, duplex) == 20, "record layout");
+_Static_assert(offsetof(struct peer_record, cntvct) == 24, "record layout");
+_Static_assert(offsetof(struct peer_record, event_stamp) == 32, "record layout");
+_Static_assert(offsetof(struct peer_record, reserved) == 40, "record layout");
 _Static_assert(sizeof(struct peer_slot_view) == 24, "view layout");
+_Static_assert(offsetof(struct peer_slot_view, speed) == 8, "view layout");
+_Static_assert(offsetof(struct peer_slot_view, updates) == 16, "view layout");
+_Static_assert(offsetof(struct peer_slot_view, last_doorbell) == 20, "view layout");
+_Static_assert(offsetof(struct peer_log, ring_size) == 44, "header layout");
+_Static_assert(offsetof(struct peer_log, start_cntvct) == 48, "header layout");
+_Static_assert(offsetof(struct peer_log, fault_esr) == 56, "header layout");
+_Static_assert(offsetof(struct peer_log, view) == 64, "header layout");
+_Static_assert(sizeof(struct peer_log) == 64 + PEER_MAX_SLOTS * 24, "header layout");
 _Static_assert(sizeof(struct peer_log) <= PEER_RECORDS_OFFSET, "header fits");
 
 #endif /* PEER_LOG_H */

@@ -4,14 +4,6 @@
 
 #define SYS_WRITE0	0x04
 
-static void semihost_call(uint64_t op, const void *arg)
-{
-	register uint64_t x0 __asm__("x0") = op;
-	register const void *x1 __asm__("x1") = arg;
-
-	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
-}
-
 void semihost_puts(const char *s)
 {
 	semihost_call(SYS_WRITE0, s);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Entry of the RTOS-side test peer.  PSCI CPU_ON enters here at EL1 with the
- * MMU and caches off, x0 = the context id (the number of instance slots).
+ * Entry of the RTOS-side test peer, AArch64 (start_arm.S: A32).  PSCI CPU_ON
+ * enters here at EL1 with the MMU and caches off, x0 = the context id (the
+ * number of instance slots).
  */
 	.section .text.entry, "ax"
 	.global _start
@@ -33,6 +34,7 @@ _start:
 	.balign	0x80
 	mrs	x0, esr_el1
 	mrs	x1, elr_el1
+	mrs	x2, far_el1
 	b	peer_fault
 	.endm
 

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * AArch32 (A32, PL1 SVC mode) side of the peer: the same operations as
+ * arch_aarch64.h through CP15.  Written for ARMv7-A with the generic timer
+ * (Cortex-A15) and runs unchanged on ARMv8-A AArch32.  Included by hw.h only.
+ */
+#ifndef PEER_ARCH_ARM_H
+#define PEER_ARCH_ARM_H
+
+#include <stdint.h>
+
+/* A 32-bit CP15 register: mrc/mcr p15, op1, Rt, CRn, CRm, op2. */
+#define cp15_read(op1, crn, crm, op2) ({ uint32_t __v; \
+	__asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
+			 : "=r"(__v)); __v; })
+#define cp15_write(op1, crn, crm, op2, v) \
+	__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
+			 : : "r"((uint32_t)(v)))
+
+/*
+ * A 64-bit register as two 32-bit reads, low word first: the GIC allows
+ * 32-bit access to its 64-bit registers, and nothing here needs the two
+ * halves as one single-copy atomic read (GICR_TYPER is constant).
+ */
+static inline uint64_t rd64(uintptr_t a)
+{
+	uint32_t lo = *(volatile uint32_t *)a;
+	uint32_t hi = *(volatile uint32_t *)(a + 4);
+
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+
+/* ARMv7 has no load-only DMB ("dmb ld" is ARMv8): the full one orders loads too. */
+static inline void dmb_ld(void)
+{
+	__asm__ volatile("dmb sy" ::: "memory");
+}
+
+static inline void dmb_st(void)
+{
+	__asm__ volatile("dmb st" ::: "memory");
+}
+
+static inline void wfi(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+static inline void wfe(void)
+{
+	__asm__ volatile("wfe" ::: "memory");
+}
+
+/* CNTVCT: mrrc p15, 1, Rt, Rt2, c14. */
+static inline uint64_t cntvct(void)
+{
+	uint32_t lo, hi;
+
+	isb();
+	__asm__ volatile("mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint32_t cntfrq(void)
+{
+	return cp15_read(0, c14, c0, 0);		/* CNTFRQ */
+}
+
+/* MPIDR: Aff2..Aff0 in bits 23:0; AArch32 has no Aff3. */
+static inline uint64_t cpu_mpidr(void)
+{
+	return cp15_read(0, c0, c0, 5);
+}
+
+/* ID_PFR1.GIC (bits 31:28): the GICv3 system register interface. */
+static inline int cpu_has_gicv3_cpuif(void)
+{
+	return ((cp15_read(0, c0, c1, 1) >> 28) & 0xf) != 0;
+}
+
+/*
+ * The GICv3 CPU interface, group 1, PL1: the AArch32 encodings of the
+ * kernel's arch/arm/include/asm/arch_gicv3.h.
+ */
+static inline uint32_t icc_sre_read(void)
+{
+	return cp15_read(0, c12, c12, 5);		/* ICC_SRE */
+}
+
+static inline void icc_sre_write(uint32_t v)
+{
+	cp15_write(0, c12, c12, 5, v);
+}
+
+static inline void icc_pmr_write(uint32_t v)
+{
+	cp15_write(0, c4, c6, 0, v);			/* ICC_PMR */
+}
+
+static inline void icc_bpr1_write(uint32_t v)
+{
+	cp15_write(0, c12, c12, 3, v);			/* ICC_BPR1 */
+}
+
+static inline void icc_igrpen1_write(uint32_t v)
+{
+	cp15_write(0, c12, c12, 7, v);			/* ICC_IGRPEN1 */
+}
+
+static inline uint32_t icc_iar1_read(void)
+{
+	return cp15_read(0, c12, c12, 0);		/* ICC_IAR1 */
+}
+
+static inline void icc_eoir1_write(uint32_t v)
+{
+	cp15_write(0, c12, c12, 1, v);			/* ICC_EOIR1 */
+}
+
+/*
+ * Arm semihosting from A32: SVC 0x123456, operation in r0, argument in r1.
+ * The trap is an SVC: taken for real (rather than by the debugger or QEMU)
+ * it would overwrite LR_svc, the mode the peer runs in, hence the clobber.
+ */
+static inline void semihost_call(uint32_t op, const void *arg)
+{
+	register uint32_t r0 __asm__("r0") = op;
+	register const void *r1 __asm__("r1") = arg;
+
+	__asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory", "lr");
+}
+
+#endif /* PEER_ARCH_ARM_H */
