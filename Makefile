@@ -137,10 +137,10 @@ lanes: deps
 	done
 
 run: all
-	$(PYTHON) test/bench/demo.py
+	$(PYTHON) test/harness/demo.py
 
 shell: all
-	$(PYTHON) test/bench/demo.py --shell
+	$(PYTHON) test/harness/demo.py --shell
 
 check: all module-debug lanes
 	$(PYTHON) test/run_tests.py

@@ -13,7 +13,7 @@ import pkgutil
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.join(HERE, "bench"), os.path.join(HERE, "cases")]
+sys.path[:0] = [os.path.join(HERE, "harness"), os.path.join(HERE, "cases")]
 
 import board  # noqa: E402
 from suite import run_suite  # noqa: E402

@@ -9,7 +9,7 @@ import sys
 
 import board
 
-DEMO = os.path.join(board.TOP, "test", "bench", "demo.py")
+DEMO = os.path.join(board.TOP, "test", "harness", "demo.py")
 
 
 def test_run():
