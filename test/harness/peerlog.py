@@ -15,17 +15,18 @@ PEER_STATE_READY = 1
 PEER_STATE_FAULT = 0xDEAD
 SLOT_NONE = 0xFF
 SENDER_UNKNOWN = 0xFF
+PEER_MBOX_CELLS = 0x5E7FF000  # + 4 * SGI: the test mailbox controller's cells
 
 HEADER = struct.Struct("<12I2Q")
 VIEW = struct.Struct("<IHHIBBHII")
-RECORD = struct.Struct("<IHBBIHHIBBHQQQ")
+RECORD = struct.Struct("<IHBBIHHIBBHQQII")
 assert RECORD.size == 48 and VIEW.size == 24
 
 Header = namedtuple("Header", "magic version gic_version state mpidr nslots cntfrq "
                     "doorbells spurious torn_retries head ring_size start_cntvct fault_esr")
 View = namedtuple("View", "seq status mtu speed duplex valid pad updates last_doorbell")
 Record = namedtuple("Record", "doorbell intid sender slot seq status mtu speed duplex "
-                    "retries pad cntvct event_stamp reserved")
+                    "retries pad cntvct event_stamp msg reserved")
 
 
 class PeerLog:

@@ -72,6 +72,14 @@ static void handle_doorbell(const struct gic_irq *irq, uint64_t when)
 	};
 	uint32_t slot, changed = 0;
 
+	if (irq->intid < PEER_MBOX_NCELLS) {
+		rec.msg = rd32(PEER_MBOX_CELL(irq->intid));
+		if (rec.msg) {
+			/* the word read before the cell is emptied */
+			dmb_ld();
+			wr32(PEER_MBOX_CELL(irq->intid), 0);
+		}
+	}
 	for (slot = 0; slot < plog->nslots; slot++) {
 		if (scan_slot(slot, &rec)) {
 			log_append(&rec);

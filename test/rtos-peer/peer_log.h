@@ -21,6 +21,16 @@
 #define PEER_SHM_BASE		0x5f000000ul
 #define PEER_SHM_STRIDE		0x1000ul
 
+/*
+ * A mailbox "data register" per SGI, for the test mailbox controller
+ * (test/kmod): it writes a non-zero message word into the cell of the SGI
+ * it raises.  The peer logs the word with the doorbell and writes 0 back:
+ * an empty cell is the controller's "remote has taken it" (TX done).
+ */
+#define PEER_MBOX_CELLS		0x5e7ff000ul
+#define PEER_MBOX_CELL(intid)	(PEER_MBOX_CELLS + 4ul * (intid))
+#define PEER_MBOX_NCELLS	16
+
 #define PEER_STATE_BOOTING	0
 #define PEER_STATE_READY	1
 #define PEER_STATE_FAULT	0xdeadu
@@ -54,7 +64,8 @@ struct peer_record {
 	uint16_t pad;
 	uint64_t cntvct;	/* when the doorbell was taken */
 	uint64_t event_stamp;	/* when Linux saw the event (from the ABI) */
-	uint64_t reserved;
+	uint32_t msg;		/* the SGI's mailbox cell, 0 when empty */
+	uint32_t reserved;
 };
 
 struct peer_log {
@@ -85,7 +96,7 @@ _Static_assert(offsetof(struct peer_record, speed) == 16, "record layout");
 _Static_assert(offsetof(struct peer_record, duplex) == 20, "record layout");
 _Static_assert(offsetof(struct peer_record, cntvct) == 24, "record layout");
 _Static_assert(offsetof(struct peer_record, event_stamp) == 32, "record layout");
-_Static_assert(offsetof(struct peer_record, reserved) == 40, "record layout");
+_Static_assert(offsetof(struct peer_record, msg) == 40, "record layout");
 _Static_assert(sizeof(struct peer_slot_view) == 24, "view layout");
 _Static_assert(offsetof(struct peer_slot_view, speed) == 8, "view layout");
 _Static_assert(offsetof(struct peer_slot_view, updates) == 16, "view layout");
