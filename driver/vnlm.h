@@ -7,6 +7,7 @@
 #include <linux/ioport.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/workqueue.h>
 
 #include "vnlm_compat.h"
 #include "vnlm_doorbell.h"
@@ -21,6 +22,7 @@
  * @sgi: linux,doorbell-sgi
  * @start_enabled: false when linux,notify-disabled is present
  * @announce: linux,link-up-announce
+ * @announce_hold_ms: linux,announce-hold-ms
  * @region: the memory-region's physical range
  */
 struct vnlm_params {
@@ -30,6 +32,7 @@ struct vnlm_params {
 	u32 sgi;
 	bool start_enabled;
 	bool announce;
+	u32 announce_hold_ms;
 	struct resource region;
 };
 
@@ -43,8 +46,14 @@ struct vnlm_params {
  * @uplink: the netdev followed, held with @uplink_tracker, or NULL (RTNL)
  * @uplink_tracker: reference tracker for @uplink
  * @enabled: mirroring is on (written under RTNL)
+ * @live: on the notifier's list; false once stopped or shut down (RTNL)
+ * @suspended: the system is suspended; nothing is published (RTNL)
+ * @owned: this instance has written the region (RTNL)
  * @published: what the RTOS can read now (RTNL)
  * @seq: the generation counter last written (RTNL)
+ * @announce_until: jiffies when a raised ANNOUNCE may be cleared (RTNL)
+ * @announce_work: clears ANNOUNCE once its hold time is over
+ * @window: CNTVCT ticks the last publish kept the generation odd (RTNL)
  * @events: uplink events seen
  * @doorbells: doorbells raised
  */
@@ -57,8 +66,14 @@ struct vnlm_mirror {
 	struct net_device *uplink;
 	netdevice_tracker uplink_tracker;
 	bool enabled;
+	bool live;
+	bool suspended;
+	bool owned;
 	struct vnlm_link_state published;
 	u32 seq;
+	unsigned long announce_until;
+	struct delayed_work announce_work;
+	u32 window;
 	u64 events;
 	u64 doorbells;
 };
@@ -71,13 +86,15 @@ int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
 void vnlm_mirror_start(struct vnlm_mirror *mirror);
 void vnlm_mirror_stop(struct vnlm_mirror *mirror);
 void vnlm_mirror_set_enabled(struct vnlm_mirror *mirror, bool enabled);
+void vnlm_mirror_suspend(struct vnlm_mirror *mirror);
+void vnlm_mirror_resume(struct vnlm_mirror *mirror);
 int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr);
 
 /* vnlm_shm.c */
 u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state);
-void vnlm_shm_publish(void __iomem *shm, u32 seq,
-		      const struct vnlm_link_state *state, u64 stamp,
-		      u32 doorbells);
+u32 vnlm_shm_publish(void __iomem *shm, u32 seq,
+		     const struct vnlm_link_state *state, u64 stamp,
+		     u32 doorbells);
 
 /* vnlm_sysfs.c */
 extern const struct attribute_group *vnlm_groups[];

@@ -65,4 +65,14 @@ typedef struct {} netdevice_tracker;
 #define vnlm_assign_str(field, src)	__assign_str(field, src)
 #endif
 
+/* 5.17: DEFINE_SIMPLE_DEV_PM_OPS() and pm_sleep_ptr().  Before, the
+ * older SIMPLE_DEV_PM_OPS() (callbacks unused without CONFIG_PM_SLEEP).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
+#include <linux/pm.h>
+#define DEFINE_SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)		\
+	SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)
+#define pm_sleep_ptr(ptr)	(IS_ENABLED(CONFIG_PM_SLEEP) ? (ptr) : NULL)
+#endif
+
 #endif /* VNLM_COMPAT_H */

@@ -200,5 +200,15 @@ int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
 
 	params->start_enabled = !of_property_read_bool(dev->of_node, VNLM_PROP_DISABLED);
 	params->announce = of_property_read_bool(dev->of_node, VNLM_PROP_ANNOUNCE);
+	params->announce_hold_ms = VNLM_ANNOUNCE_HOLD_DEFAULT_MS;
+	if (of_find_property(dev->of_node, VNLM_PROP_ANNOUNCE_HOLD, NULL)) {
+		ret = read_u32_prop(dev, VNLM_PROP_ANNOUNCE_HOLD, &params->announce_hold_ms);
+		if (ret)
+			return ret;
+		rule = vnlm_check_announce_hold(params->announce_hold_ms);
+		if (rule)
+			return bad_prop(dev, -EINVAL, VNLM_PROP_ANNOUNCE_HOLD, "%u %s",
+					params->announce_hold_ms, vnlm_rule_text(rule));
+	}
 	return 0;
 }

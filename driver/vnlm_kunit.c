@@ -37,13 +37,13 @@ static void state_link_up_needs_all_three(struct kunit *test)
 		bool up = cases[i][0] && cases[i][1] && cases[i][2];
 		u32 speed = VNLM_SPEED_UNKNOWN;
 		u8 duplex = VNLM_DUPLEX_UNKNOWN;
-		u16 mtu = f.present ? 1500 : 0;
+		u16 mtu = f.present ? 1500 : VNLM_MTU_UNKNOWN;
 
 		if (up) {
 			speed = 1000;
 			duplex = VNLM_DUPLEX_FULL;
 		}
-		vnlm_compute_state(&f, &link_down, false, &next);
+		vnlm_compute_state(&f, &link_down, false, false, &next);
 		KUNIT_EXPECT_EQ_MSG(test, !!(next.status & VNLM_S_LINK_UP), up, "case %u", i);
 		KUNIT_EXPECT_EQ(test, next.speed, speed);
 		KUNIT_EXPECT_EQ(test, next.duplex, duplex);
@@ -51,22 +51,43 @@ static void state_link_up_needs_all_three(struct kunit *test)
 	}
 }
 
-static void state_announce_on_rising_edge_only(struct kunit *test)
+static void state_announce_on_rising_edge_held_for_hold(struct kunit *test)
 {
 	struct vnlm_uplink_facts up = facts(true, true, true);
 	struct vnlm_link_state a, b, c;
 
-	vnlm_compute_state(&up, &link_down, true, &a);
+	vnlm_compute_state(&up, &link_down, true, false, &a);
 	KUNIT_EXPECT_EQ(test, a.status, VNLM_S_LINK_UP | VNLM_S_ANNOUNCE);
-	/* Held while up (a speed change keeps it), gone with announce off. */
+	/* Kept through a speed change within the hold time... */
 	up.speed = 100;
-	vnlm_compute_state(&up, &a, true, &b);
+	vnlm_compute_state(&up, &a, true, true, &b);
 	KUNIT_EXPECT_EQ(test, b.status, VNLM_S_LINK_UP | VNLM_S_ANNOUNCE);
-	vnlm_compute_state(&up, &link_down, false, &c);
-	KUNIT_EXPECT_EQ(test, c.status, VNLM_S_LINK_UP);
-	/* Up after up without ANNOUNCE stays without it. */
-	vnlm_compute_state(&up, &c, true, &b);
+	/* ...cleared by the first publish after it. */
+	vnlm_compute_state(&up, &a, true, false, &b);
 	KUNIT_EXPECT_EQ(test, b.status, VNLM_S_LINK_UP);
+	vnlm_compute_state(&up, &link_down, false, false, &c);
+	KUNIT_EXPECT_EQ(test, c.status, VNLM_S_LINK_UP);
+	/* Up after up without ANNOUNCE stays without it, hold or not. */
+	vnlm_compute_state(&up, &c, true, true, &b);
+	KUNIT_EXPECT_EQ(test, b.status, VNLM_S_LINK_UP);
+}
+
+static void state_mtu_valid_or_unknown(struct kunit *test)
+{
+	struct vnlm_uplink_facts f = facts(true, true, true);
+	struct vnlm_link_state next;
+
+	f.mtu = 9000;
+	vnlm_compute_state(&f, &link_down, false, false, &next);
+	KUNIT_EXPECT_EQ(test, next.mtu, 9000);
+	/* Below the virtio minimum: clamped, never a value out of range. */
+	f.mtu = 0;
+	vnlm_compute_state(&f, &link_down, false, false, &next);
+	KUNIT_EXPECT_EQ(test, next.mtu, VNLM_MTU_MIN);
+	/* No uplink: unknown. */
+	f = facts(false, false, false);
+	vnlm_compute_state(&f, &link_down, false, false, &next);
+	KUNIT_EXPECT_EQ(test, next.mtu, VNLM_MTU_UNKNOWN);
 }
 
 static void state_invalid_ethtool_values_become_unknown(struct kunit *test)
@@ -77,13 +98,13 @@ static void state_invalid_ethtool_values_become_unknown(struct kunit *test)
 	f.speed = 0x80000000u;	/* above INT_MAX, not SPEED_UNKNOWN */
 	f.duplex = 7;
 	f.mtu = 70000;		/* wider than the config's 16-bit field */
-	vnlm_compute_state(&f, &link_down, false, &next);
+	vnlm_compute_state(&f, &link_down, false, false, &next);
 	KUNIT_EXPECT_EQ(test, next.speed, VNLM_SPEED_UNKNOWN);
 	KUNIT_EXPECT_EQ(test, next.duplex, VNLM_DUPLEX_UNKNOWN);
-	KUNIT_EXPECT_EQ(test, next.mtu, U16_MAX);
+	KUNIT_EXPECT_EQ(test, next.mtu, VNLM_MTU_MAX);
 	f.duplex = DUPLEX_HALF;
 	f.speed = 10;
-	vnlm_compute_state(&f, &link_down, false, &next);
+	vnlm_compute_state(&f, &link_down, false, false, &next);
 	KUNIT_EXPECT_EQ(test, next.duplex, VNLM_DUPLEX_HALF);
 	KUNIT_EXPECT_EQ(test, next.speed, 10u);
 }
@@ -97,7 +118,7 @@ static void state_equal_and_fail_safe(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vnlm_state_equal(&a, &b));
 	vnlm_state_fail_safe(&b);
 	KUNIT_EXPECT_EQ(test, b.status, 0);
-	KUNIT_EXPECT_EQ(test, b.mtu, 0);
+	KUNIT_EXPECT_EQ(test, b.mtu, VNLM_MTU_UNKNOWN);
 	KUNIT_EXPECT_EQ(test, b.speed, VNLM_SPEED_UNKNOWN);
 	KUNIT_EXPECT_EQ(test, b.duplex, VNLM_DUPLEX_UNKNOWN);
 }
@@ -137,6 +158,11 @@ static void rules_sgi_target_region(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x1000, 0xfc0), VNLM_ERR_REGION_OFFSET);
 	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x1000, 0x810), VNLM_ERR_REGION_ALIGN);
 
+	KUNIT_EXPECT_EQ(test, vnlm_check_announce_hold(0), VNLM_ERR_HOLD_RANGE);
+	KUNIT_EXPECT_EQ(test, vnlm_check_announce_hold(1), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_announce_hold(10000), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_announce_hold(10001), VNLM_ERR_HOLD_RANGE);
+
 	KUNIT_EXPECT_TRUE(test, vnlm_regions_overlap(0, 0x100, 0xff, 1));
 	KUNIT_EXPECT_FALSE(test, vnlm_regions_overlap(0, 0x100, 0x100, 1));
 	KUNIT_EXPECT_STREQ(test, vnlm_rule_text(VNLM_ERR_COUNT), "is invalid");
@@ -144,7 +170,8 @@ static void rules_sgi_target_region(struct kunit *test)
 
 static struct kunit_case vnlm_cases[] = {
 	KUNIT_CASE(state_link_up_needs_all_three),
-	KUNIT_CASE(state_announce_on_rising_edge_only),
+	KUNIT_CASE(state_announce_on_rising_edge_held_for_hold),
+	KUNIT_CASE(state_mtu_valid_or_unknown),
 	KUNIT_CASE(state_invalid_ethtool_values_become_unknown),
 	KUNIT_CASE(state_equal_and_fail_safe),
 	KUNIT_CASE(rules_uplink_name),

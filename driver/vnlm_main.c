@@ -12,6 +12,7 @@
 #include <linux/netdevice.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
+#include <linux/pm.h>
 #include <linux/rtnetlink.h>
 
 #include "vnet-link-mirror/shm.h"
@@ -69,14 +70,51 @@ static int vnlm_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static void vnlm_remove(struct platform_device *pdev)
+static void vnlm_stop(struct vnlm_mirror *mirror)
 {
 	rtnl_lock();
-	vnlm_mirror_stop(platform_get_drvdata(pdev));
+	vnlm_mirror_stop(mirror);
 	rtnl_unlock();
+	/* the work takes RTNL, and finds the mirror stopped if it runs now */
+	cancel_delayed_work_sync(&mirror->announce_work);
+}
+
+static void vnlm_remove(struct platform_device *pdev)
+{
+	vnlm_stop(platform_get_drvdata(pdev));
 }
 
 VNLM_DEFINE_REMOVE_INT(vnlm_remove);
+
+/*
+ * Reboot, poweroff and kexec: the RTOS keeps running after Linux has gone,
+ * so it is told link down, with a doorbell, as at remove.
+ */
+static void vnlm_shutdown(struct platform_device *pdev)
+{
+	struct vnlm_mirror *mirror = platform_get_drvdata(pdev);
+
+	if (mirror)
+		vnlm_stop(mirror);
+}
+
+static int vnlm_suspend(struct device *dev)
+{
+	rtnl_lock();
+	vnlm_mirror_suspend(dev_get_drvdata(dev));
+	rtnl_unlock();
+	return 0;
+}
+
+static int vnlm_resume(struct device *dev)
+{
+	rtnl_lock();
+	vnlm_mirror_resume(dev_get_drvdata(dev));
+	rtnl_unlock();
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(vnlm_pm_ops, vnlm_suspend, vnlm_resume);
 
 static const struct of_device_id vnlm_of_match[] = {
 	{ .compatible = VNLM_COMPATIBLE },
@@ -87,8 +125,10 @@ MODULE_DEVICE_TABLE(of, vnlm_of_match);
 static struct platform_driver vnlm_driver = {
 	.probe = vnlm_probe,
 	.remove = VNLM_PLATFORM_REMOVE(vnlm_remove),
+	.shutdown = vnlm_shutdown,
 	.driver = {
 		.name = "vnet-link-mirror",
+		.pm = pm_sleep_ptr(&vnlm_pm_ops),
 		.of_match_table = vnlm_of_match,
 		.dev_groups = vnlm_groups,
 	},

@@ -17,8 +17,10 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
+#include "vnet-link-mirror/shm.h"
 #include "vnlm.h"
 #include "vnlm_trace.h"
 
@@ -93,16 +95,52 @@ static void uplink_facts(const struct vnlm_mirror *mirror, bool going_down,
 	}
 }
 
+/* The first write to a region makes it ours: until then (linux,notify-disabled
+ * and never switched on) nothing in it is touched.
+ */
+static void mirror_claim(struct vnlm_mirror *mirror)
+{
+	struct vnlm_link_state init;
+
+	if (mirror->owned)
+		return;
+	vnlm_state_fail_safe(&init);
+	mirror->seq = vnlm_shm_init(mirror->shm, &init);
+	mirror->published = init;
+	mirror->owned = true;
+}
+
 static void mirror_publish(struct vnlm_mirror *mirror,
 			   const struct vnlm_link_state *state, u64 stamp)
 {
+	bool raised = (state->status & VNLM_S_ANNOUNCE) &&
+		      !(mirror->published.status & VNLM_S_ANNOUNCE);
+
 	mirror->doorbells++;
-	vnlm_shm_publish(mirror->shm, mirror->seq, state, stamp,
-			 (u32)mirror->doorbells);
+	/*
+	 * From the odd generation to the doorbell, nothing may run on this
+	 * CPU: a reader spinning on the odd generation would wait for as long
+	 * as a higher-priority task (PREEMPT, PREEMPT_RT) kept us off it.
+	 */
+	preempt_disable();
+	mirror->window = vnlm_shm_publish(mirror->shm, mirror->seq, state, stamp,
+					  (u32)mirror->doorbells);
+	vnlm_doorbell_ring(&mirror->doorbell);
+	preempt_enable();
 	mirror->seq += 2;
 	mirror->published = *state;
-	vnlm_doorbell_ring(&mirror->doorbell);
 	trace_vnlm_doorbell(mirror, stamp);
+	if (raised) {
+		unsigned long hold = msecs_to_jiffies(mirror->params.announce_hold_ms);
+
+		mirror->announce_until = jiffies + hold;
+		mod_delayed_work(system_wq, &mirror->announce_work, hold);
+	}
+}
+
+static bool announce_held(const struct vnlm_mirror *mirror)
+{
+	return time_before(jiffies, mirror->announce_until);
 }
 
 /* Ring only when what the RTOS can read changes, unless @force: switching
@@ -114,14 +152,43 @@ static void mirror_sync(struct vnlm_mirror *mirror, bool going_down,
 	struct vnlm_uplink_facts facts;
 	struct vnlm_link_state next;
 
-	if (!mirror->enabled)
+	if (!mirror->enabled || !mirror->live || mirror->suspended)
 		return;
+	mirror_claim(mirror);
 	uplink_facts(mirror, going_down, &facts);
 	vnlm_compute_state(&facts, &mirror->published, mirror->params.announce,
-			   &next);
+			   announce_held(mirror), &next);
 	if (!force && vnlm_state_equal(&next, &mirror->published))
 		return;
 	mirror_publish(mirror, &next, stamp);
+}
+
+static void mirror_announce_work(struct work_struct *work)
+{
+	struct vnlm_mirror *mirror = container_of(to_delayed_work(work),
+						  struct vnlm_mirror,
+						  announce_work);
+
+	rtnl_lock();
+	if (mirror->published.status & VNLM_S_ANNOUNCE) {
+		if (announce_held(mirror))
+			mod_delayed_work(system_wq, &mirror->announce_work,
+					 mirror->announce_until - jiffies);
+		else
+			mirror_sync(mirror, false, vnlm_timestamp(), false);
+	}
+	rtnl_unlock();
+}
+
+/* Link down, with a doorbell, if this instance ever wrote the region. */
+static void mirror_leave_down(struct vnlm_mirror *mirror)
+{
+	struct vnlm_link_state down;
+
+	if (!mirror->owned)
+		return;
+	vnlm_state_fail_safe(&down);
+	mirror_publish(mirror, &down, vnlm_timestamp());
 }
 
 /**
@@ -129,6 +196,7 @@ static void mirror_sync(struct vnlm_mirror *mirror, bool going_down,
  * @mirror: a mirror whose region is mapped and doorbell prepared
  *
  * The uplink need not exist yet; the notifier picks it up when it does.
+ * With mirroring switched off the region is not touched.
  * Context: RTNL held.
  */
 void vnlm_mirror_start(struct vnlm_mirror *mirror)
@@ -136,9 +204,9 @@ void vnlm_mirror_start(struct vnlm_mirror *mirror)
 	struct net_device *ndev;
 
 	ASSERT_RTNL();
-	vnlm_state_fail_safe(&mirror->published);
-	mirror->seq = vnlm_shm_init(mirror->shm, &mirror->published);
+	INIT_DELAYED_WORK(&mirror->announce_work, mirror_announce_work);
 	mirror->enabled = mirror->params.start_enabled;
+	mirror->live = true;
 	list_add_tail(&mirror->list, &vnlm_mirrors);
 
 	ndev = uplink_find(mirror);
@@ -149,22 +217,56 @@ void vnlm_mirror_start(struct vnlm_mirror *mirror)
 
 /**
  * vnlm_mirror_stop() - let go of the uplink and leave the link down
- * @mirror: a started mirror
+ * @mirror: a started mirror; stopping twice is harmless
  *
  * The RTOS is told link down whatever the notify switch says: with nobody
- * mirroring, "up" could only become a lie.
+ * mirroring, "up" could only become a lie.  A region this instance never
+ * wrote (linux,notify-disabled, never switched on) is left untouched.
+ * Used by remove and by .shutdown (reboot, poweroff, kexec).  The caller
+ * cancels @announce_work after dropping RTNL.
  * Context: RTNL held.
  */
 void vnlm_mirror_stop(struct vnlm_mirror *mirror)
 {
-	struct vnlm_link_state down;
-
 	ASSERT_RTNL();
+	if (!mirror->live)
+		return;
+	mirror->live = false;
 	list_del(&mirror->list);
 	if (mirror->uplink)
 		uplink_release(mirror);
-	vnlm_state_fail_safe(&down);
-	mirror_publish(mirror, &down, vnlm_timestamp());
+	mirror_leave_down(mirror);
+}
+
+/**
+ * vnlm_mirror_suspend() - tell the RTOS link down while Linux sleeps
+ * @mirror: a started mirror
+ *
+ * Linux forwards nothing while suspended, so "up" would be a lie; events
+ * until resume are not published.  As at remove, this holds whatever the
+ * notify switch says, for a region this instance has written.
+ * Context: RTNL held.
+ */
+void vnlm_mirror_suspend(struct vnlm_mirror *mirror)
+{
+	ASSERT_RTNL();
+	if (!mirror->live)
+		return;
+	mirror_leave_down(mirror);
+	mirror->suspended = true;
+}
+
+/**
+ * vnlm_mirror_resume() - publish the uplink's state again, with a doorbell
+ * @mirror: a mirror vnlm_mirror_suspend() was called for
+ *
+ * Context: RTNL held.
+ */
+void vnlm_mirror_resume(struct vnlm_mirror *mirror)
+{
+	ASSERT_RTNL();
+	mirror->suspended = false;
+	mirror_sync(mirror, false, vnlm_timestamp(), true);
 }
 
 /**

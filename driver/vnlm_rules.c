@@ -38,6 +38,7 @@ static const char *const rule_text[VNLM_ERR_COUNT] = {
 	[VNLM_ERR_REGION_WRAP] = "wraps around the address space",
 	[VNLM_ERR_REGION_OFFSET] = "has no room for the 128-byte shared layout at linux,shm-offset",
 	[VNLM_ERR_REGION_OVERLAP] = "overlaps another instance's region",
+	[VNLM_ERR_HOLD_RANGE] = "is outside 1-10000 ms",
 };
 
 /**
@@ -145,6 +146,19 @@ enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset)
 		return VNLM_ERR_REGION_OFFSET;
 	if ((base + offset) & 0x3f)
 		return VNLM_ERR_REGION_ALIGN;
+	return VNLM_OK;
+}
+
+/**
+ * vnlm_check_announce_hold() - judge a linux,announce-hold-ms value
+ * @ms: the hold time in milliseconds
+ *
+ * Return: VNLM_OK or VNLM_ERR_HOLD_RANGE.
+ */
+enum vnlm_rule vnlm_check_announce_hold(u32 ms)
+{
+	if (ms < VNLM_ANNOUNCE_HOLD_MIN_MS || ms > VNLM_ANNOUNCE_HOLD_MAX_MS)
+		return VNLM_ERR_HOLD_RANGE;
 	return VNLM_OK;
 }
 

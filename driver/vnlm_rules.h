@@ -21,10 +21,16 @@
 #define VNLM_PROP_DISABLED	"linux,notify-disabled"
 #define VNLM_PROP_ANNOUNCE	"linux,link-up-announce"
 #define VNLM_PROP_SHM_OFFSET	"linux,shm-offset"
+#define VNLM_PROP_ANNOUNCE_HOLD	"linux,announce-hold-ms"
 
 /* IFNAMSIZ, restated so the host tool does not need Linux headers. */
 #define VNLM_IFNAMSIZ		16
 #define VNLM_SGI_MAX		15
+
+/* How long VNLM_S_ANNOUNCE stays raised after a down-to-up transition. */
+#define VNLM_ANNOUNCE_HOLD_MIN_MS	1
+#define VNLM_ANNOUNCE_HOLD_DEFAULT_MS	200
+#define VNLM_ANNOUNCE_HOLD_MAX_MS	10000
 
 /**
  * enum vnlm_gic_arch - the interrupt controller doorbells go through
@@ -65,6 +71,7 @@ extern const struct vnlm_gic_compatible vnlm_gic_compatibles[];
  * @VNLM_ERR_REGION_WRAP: base + size overflows
  * @VNLM_ERR_REGION_OFFSET: linux,shm-offset leaves no room for the layout
  * @VNLM_ERR_REGION_OVERLAP: the region overlaps another instance's
+ * @VNLM_ERR_HOLD_RANGE: the ANNOUNCE hold time is outside its bounds
  * @VNLM_ERR_COUNT: number of verdicts
  */
 enum vnlm_rule {
@@ -82,6 +89,7 @@ enum vnlm_rule {
 	VNLM_ERR_REGION_WRAP,
 	VNLM_ERR_REGION_OFFSET,
 	VNLM_ERR_REGION_OVERLAP,
+	VNLM_ERR_HOLD_RANGE,
 	VNLM_ERR_COUNT,
 };
 
@@ -90,6 +98,7 @@ enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len);
 enum vnlm_rule vnlm_check_sgi(u32 sgi);
 enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch);
 enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset);
+enum vnlm_rule vnlm_check_announce_hold(u32 ms);
 bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b);
 
 #endif /* VNLM_RULES_H */

@@ -77,12 +77,17 @@ u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state)
  * @doorbells: the doorbell count to publish with it
  *
  * The caller raises the doorbell afterwards; vnlm_doorbell_ring() orders
- * these stores before the SGI.
+ * these stores before the SGI.  The caller also keeps this from being
+ * preempted: a reader polling an odd generation waits for exactly this.
+ *
+ * Return: CNTVCT ticks the generation was odd, as this CPU saw it.
  */
-void vnlm_shm_publish(void __iomem *shm, u32 seq,
-		      const struct vnlm_link_state *state, u64 stamp,
-		      u32 doorbells)
+u32 vnlm_shm_publish(void __iomem *shm, u32 seq,
+		     const struct vnlm_link_state *state, u64 stamp,
+		     u32 doorbells)
 {
+	u64 start = vnlm_timestamp();
+
 	writel_relaxed(seq + 1, shm + VNLM_SYNC_SEQ);
 	/* the odd generation before the fields: readers see "busy" first */
 	wmb();
@@ -90,4 +95,5 @@ void vnlm_shm_publish(void __iomem *shm, u32 seq,
 	/* the fields before the even generation that publishes them */
 	wmb();
 	writel_relaxed(seq + 2, shm + VNLM_SYNC_SEQ);
+	return (u32)min_t(u64, vnlm_timestamp() - start, U32_MAX);
 }

@@ -26,7 +26,7 @@ struct vnlm_uplink_facts {
 /**
  * struct vnlm_link_state - what one config region says, CPU byte order
  * @status: VNLM_S_LINK_UP and VNLM_S_ANNOUNCE bits
- * @mtu: mirrored MTU, 0 while no uplink is followed
+ * @mtu: mirrored MTU, VNLM_MTU_MIN-VNLM_MTU_MAX, or VNLM_MTU_UNKNOWN
  * @speed: Mbit/s or VNLM_SPEED_UNKNOWN
  * @duplex: VNLM_DUPLEX_*
  */
@@ -39,7 +39,7 @@ struct vnlm_link_state {
 
 void vnlm_compute_state(const struct vnlm_uplink_facts *facts,
 			const struct vnlm_link_state *prev, bool announce,
-			struct vnlm_link_state *next);
+			bool hold, struct vnlm_link_state *next);
 bool vnlm_state_equal(const struct vnlm_link_state *a,
 		      const struct vnlm_link_state *b);
 void vnlm_state_fail_safe(struct vnlm_link_state *state);

@@ -42,6 +42,7 @@ TRACE_EVENT(vnlm_doorbell,
 			 __field(u8, duplex)
 			 __field(u32, sgi)
 			 __field(u64, stamp)
+			 __field(u32, window)
 	),
 	TP_fast_assign(vnlm_assign_str(mirror, dev_name(mirror->dev));
 		       __entry->seq = mirror->seq;
@@ -51,10 +52,12 @@ TRACE_EVENT(vnlm_doorbell,
 		       __entry->duplex = mirror->published.duplex;
 		       __entry->sgi = mirror->params.sgi;
 		       __entry->stamp = stamp;
+		       __entry->window = mirror->window;
 	),
-	TP_printk("%s: seq=%u status=0x%x mtu=%u speed=%u duplex=0x%x sgi=%u stamp=%llu",
+	TP_printk("%s: seq=%u status=0x%x mtu=%u speed=%u duplex=0x%x sgi=%u stamp=%llu window=%u",
 		  __get_str(mirror), __entry->seq, __entry->status, __entry->mtu,
-		  __entry->speed, __entry->duplex, __entry->sgi, __entry->stamp)
+		  __entry->speed, __entry->duplex, __entry->sgi, __entry->stamp,
+		  __entry->window)
 );
 
 #endif /* VNLM_TRACE_H */

@@ -14,6 +14,32 @@
  * therefore takes a consistent snapshot with vnlm_read_snapshot() below, or
  * the same steps in its own code.  The RTOS side must never write here.
  *
+ * The virtio contract (what a virtio-net frontend on the RTOS can rely on):
+ *
+ * - Field ownership: Linux writes status, mtu, speed and duplex of struct
+ *   virtio_net_config, and struct vnlm_sync.  Nothing else in the region is
+ *   ever written (mac, max_virtqueue_pairs and the RSS/hash fields belong to
+ *   whatever backend owns the rest of the device), not even at probe.
+ * - mtu is the uplink's MTU clamped to the range the virtio specification
+ *   allows (VNLM_MTU_MIN to VNLM_MTU_MAX), or VNLM_MTU_UNKNOWN (0) while no
+ *   uplink is followed (none yet, or it went away, or nobody mirrors): a
+ *   frontend keeps the MTU it has.  Virtio frontends read mtu once, at
+ *   probe; 0 there means "not offered" (Linux's virtio_net then drops
+ *   VIRTIO_NET_F_MTU).
+ * - VIRTIO_NET_S_ANNOUNCE is raised with LINK_UP on each down-to-up
+ *   transition (when the DT asks for it) and cleared, with a doorbell, by
+ *   the first publish after linux,announce-hold-ms (default 200 ms): a
+ *   frontend that announces on every config interrupt finding it set
+ *   announces once or twice per transition, never for as long as the link
+ *   stays up.
+ * - With linux,notify-disabled, Linux writes nothing (not even the sync
+ *   block) until mirroring is switched on; an instance that never wrote
+ *   leaves the region untouched on unbind, shutdown and suspend too.  Once it
+ *   has written, it leaves link down behind whenever it stops mirroring:
+ *   unbind, reboot, poweroff, kexec (.shutdown) and system suspend; resume
+ *   publishes the uplink's state again, with a doorbell.  Switching
+ *   mirroring off through sysfs is a pause: the config is left as it is.
+ *
  * This header is included by Linux and by freestanding RTOS code, so it uses
  * fixed-width types only and no Linux headers outside __KERNEL__.
  */
@@ -48,6 +74,11 @@
 #define VNLM_DUPLEX_HALF	0x00
 #define VNLM_DUPLEX_FULL	0x01
 #define VNLM_DUPLEX_UNKNOWN	0xff
+
+/* The MTU range the virtio specification allows, and "no uplink, unknown". */
+#define VNLM_MTU_MIN		68
+#define VNLM_MTU_MAX		65535
+#define VNLM_MTU_UNKNOWN	0
 
 #define VNLM_SYNC_OFFSET	0x40
 #define VNLM_SYNC_SEQ		(VNLM_SYNC_OFFSET + 0x00)

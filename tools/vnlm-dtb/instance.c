@@ -78,6 +78,27 @@ static bool is_linux_cpu(const void *fdt, uint64_t mpidr, char *which, size_t le
 	return false;
 }
 
+static void parse_announce_hold(const void *fdt, struct instance *inst, report_fn report)
+{
+	const fdt32_t *p;
+	enum vnlm_rule rule;
+	int len;
+	uint32_t ms;
+
+	p = fdt_getprop(fdt, inst->offset, VNLM_PROP_ANNOUNCE_HOLD, &len);
+	if (!p)
+		return;
+	if (len != 4) {
+		inst->errors++, report(inst, VNLM_PROP_ANNOUNCE_HOLD, "must be one cell, not %d bytes",
+				       len);
+		return;
+	}
+	ms = fdt32_to_cpu(*p);
+	rule = vnlm_check_announce_hold(ms);
+	if (rule)
+		inst->errors++, report(inst, VNLM_PROP_ANNOUNCE_HOLD, "%u %s", ms, vnlm_rule_text(rule));
+}
+
 static void parse_sgi(const void *fdt, struct instance *inst, report_fn report)
 {
 	const fdt32_t *p;
@@ -232,6 +253,8 @@ void instance_parse(const void *fdt, int offset, enum vnlm_gic_arch arch,
 		parse_region(fdt, inst, report);
 	if (!inst->errors)
 		parse_uplink(fdt, inst, report);
+	if (!inst->errors)
+		parse_announce_hold(fdt, inst, report);
 	inst->notify = !fdt_getprop(fdt, offset, VNLM_PROP_DISABLED, NULL);
 	inst->announce = fdt_getprop(fdt, offset, VNLM_PROP_ANNOUNCE, NULL) != NULL;
 }
