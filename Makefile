@@ -107,14 +107,17 @@ fuzzer: deps
 	$(MAKE) -C tools/fuzz O=$(BUILD)
 
 DEBUG_ENV := $(CACHE)/debug-kernel.env
+DEBUG_MOD_ENV := $(CACHE)/debug-kernel-modular.env
 DEBUG_SRC := $(BUILD)/debug-src
 
 # The checker kernel: built once per fragment/source version, kept in CACHE.
 debug-kernel: deps
 	@dir=$$(tools/build-debug-kernel.sh $(CACHE)) && \
 	ver=$$(ls $$dir/modroot/lib/modules) && \
-	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/linux-source-6.1/arch/arm64/boot/Image" \
-		"$$dir/linux-source-6.1" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV)
+	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-builtin" \
+		"$$dir/linux-source-6.1" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV) && \
+	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-modular" \
+		"$$dir/linux-source-6.1" "$$dir/modroot-modular/lib/modules/$$ver" > $(DEBUG_MOD_ENV)
 
 # The debug kernel has the driver in-tree and built in (tools/intree-series.sh,
 # =y); only the test module is built against it, from a copy (it compiles
@@ -129,7 +132,7 @@ module-debug: debug-kernel
 # The other Debian kernels the QEMU suites run on (armhf: the 32-bit board) (tools/fetch-kernel.sh
 # resolves each from its suite's metapackage), with the driver and the
 # test module built against each (tools/build-lane.sh, W=1 clean).
-LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf
+LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64
 lanes: deps
 	@for lane in $(LANES); do \
 		tools/fetch-kernel.sh $(CACHE) $$lane && \

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for the driver's pure logic: the mirrored state and the DT
- * validation rules.  Linked into the driver when
- * CONFIG_VNET_LINK_MIRROR_KUNIT_TEST is set, so the code under test is the
- * driver's own and nothing is exported for it.
+ * validation rules.  Built in or as the module vnet-link-mirror-kunit; the
+ * code under test is the driver's own, reached through the exports of
+ * vnlm_kunit_exports.c (EXPORTED_FOR_KUNIT_TESTING namespace).
  */
 #include <kunit/test.h>
 #include <linux/ethtool.h>
+#include <linux/module.h>
 
 #include "vnet-link-mirror/shm.h"
+#include "vnlm_compat.h"
 #include "vnlm_rules.h"
 #include "vnlm_state.h"
 
@@ -186,5 +188,6 @@ static struct kunit_suite vnlm_suite = {
 
 kunit_test_suite(vnlm_suite);
 
+VNLM_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for vnet-link-mirror's state and rules");
 MODULE_LICENSE("GPL");

@@ -126,10 +126,11 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 	mirror->window = vnlm_shm_publish(mirror->shm, mirror->seq, state, stamp,
 					  (u32)mirror->doorbells);
 	vnlm_doorbell_ring(&mirror->doorbell);
-	preempt_enable();
 	mirror->seq += 2;
 	mirror->published = *state;
+	/* inside the window: the event's preempt depth shows it is closed */
 	trace_vnlm_doorbell(mirror, stamp);
+	preempt_enable();
 	if (raised) {
 		unsigned long hold = msecs_to_jiffies(mirror->params.announce_hold_ms);
 

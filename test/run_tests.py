@@ -40,7 +40,7 @@ def main():
     out_dir = os.path.join(board.BUILD, "check")
     os.makedirs(out_dir, exist_ok=True)
     suites = [s for mod in modules for s in getattr(mod, "SUITES", []) if args.k in s.name]
-    for flavour in args.flavour or board.FLAVOURS + board.LANE_FLAVOURS:
+    for flavour in args.flavour or board.FLAVOURS + board.LANE_FLAVOURS + board.EXTRA_FLAVOURS:
         if not any(flavour in s.flavours for s in suites):
             continue
         if not board.have_flavour(flavour):

@@ -10,7 +10,11 @@
 # The driver goes in as a maintainer would take it: the patch series of
 # tools/intree-series.sh applied to the tree, CONFIG_VNET_LINK_MIRROR=y
 # and its KUnit suite =y; the series stays in patches/ beside the tree for
-# make check's in-tree checks (test/cases/host_intree.py).
+# make check's in-tree checks (test/cases/host_intree.py).  That Image is
+# kept as Image-builtin.  The same tree is then rebuilt with both =m
+# (incremental: only what depends on the two options), kept as
+# Image-modular with its modules in modroot-modular, so the KUnit suite is
+# run both ways.  The tree is left in the modular configuration.
 #
 # Usage: tools/build-debug-kernel.sh CACHE_DIR   (prints the build dir)
 set -euo pipefail
@@ -28,7 +32,7 @@ trap 'rm -rf "$series"' EXIT
 tar -C "$series" -xf "$tarball" linux-source-6.1/Makefile linux-source-6.1/MAINTAINERS \
 	linux-source-6.1/drivers/net/Kconfig linux-source-6.1/drivers/net/Makefile
 "$top/tools/intree-series.sh" "$series/linux-source-6.1" "$series/patches" >/dev/null
-hash=$( (cat "$frag"; echo "$srcver"; cat "$series"/patches/*.patch) | sha256sum | cut -c1-12)
+hash=$( (cat "$frag" "$0"; echo "$srcver"; cat "$series"/patches/*.patch) | sha256sum | cut -c1-12)
 out="$cache/debug-kernel/$hash"
 
 if [ -f "$out/.done" ]; then
@@ -63,7 +67,18 @@ echo "debug kernel: building (about 10 minutes on 2 cores)" >&2
 start=$(date +%s)
 "${km[@]}" Image modules >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 1; }
 "${km[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install >/dev/null
-echo "debug kernel: built in $(( $(date +%s) - start )) s" >&2
+cp "$src/arch/arm64/boot/Image" "$out/Image-builtin"
+echo "debug kernel: built in $(( $(date +%s) - start )) s; now with the driver as a module" >&2
+sed -i -e 's/^CONFIG_VNET_LINK_MIRROR=y$/CONFIG_VNET_LINK_MIRROR=m/' \
+	-e 's/^CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=y$/CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=m/' "$src/.config"
+"${km[@]}" olddefconfig >/dev/null
+for opt in CONFIG_VNET_LINK_MIRROR=m CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=m; do
+	grep -qx "$opt" "$src/.config" || { echo "debug kernel: $opt did not stick" >&2; exit 1; }
+done
+"${km[@]}" Image modules >>"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 1; }
+"${km[@]}" INSTALL_MOD_PATH="$out/modroot-modular" modules_install >/dev/null
+cp "$src/arch/arm64/boot/Image" "$out/Image-modular"
+echo "debug kernel: both built in $(( $(date +%s) - start )) s" >&2
 touch "$out/.done"
 # Builds for other fragments or source versions are stale: reclaim the space.
 for old in "$cache"/debug-kernel/*/; do

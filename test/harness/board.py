@@ -27,7 +27,7 @@ BOOTARGS = "console=ttyAMA0 loglevel=3 panic=-1"
 # Their dependencies come from the kernel's own modules.dep, so a kernel
 # that builds more of virtio as modules (5.10) or has some built in (the
 # debug kernel) needs no list kept by hand.
-NIC_MODULES = ("virtio_pci", "virtio_mmio", "virtio_net", "dummy")
+NIC_MODULES = ("virtio_pci", "virtio_mmio", "virtio_net", "dummy", "e1000e")
 
 # Kernels the QEMU suites run on.  "debian": bookworm's arm64 kernel (the
 # one `make` builds against); "debug": the checker kernel built by
@@ -36,9 +36,13 @@ NIC_MODULES = ("virtio_pci", "virtio_mmio", "virtio_net", "dummy")
 FLAVOUR_ENV = {
     "debian": "kernel.env",
     "debug": "debug-kernel.env",
+    # The debug kernel's tree rebuilt with the driver and its KUnit suite as
+    # modules (in-tree, =m): only the KUnit suite boots it.
+    "debug-modular": "debug-kernel-modular.env",
     "bullseye": "kernels/bullseye-arm64.env",
     "backports": "kernels/backports-arm64.env",
     "armhf": "kernels/bookworm-armhf.env",
+    "rt": "kernels/rt-arm64.env",
 }
 FLAVOURS = ("debian", "debug")
 # "armhf" (bookworm's armmp-lpae kernel on the 32-bit board) joins these
@@ -46,6 +50,8 @@ FLAVOURS = ("debian", "debug")
 # hotplug (Debian's armhf config has no CONFIG_HOTPLUG_PCI): every other
 # test passes there.
 LANE_FLAVOURS = ("bullseye", "backports", "armhf")
+# Kernels only the suites naming them boot.
+EXTRA_FLAVOURS = ("rt", "debug-modular")
 
 # The board per architecture (a flavour's env file says ARCH=arm or arm64;
 # the two arm64 kernels of ours carry none).  32-bit virt (highmem=off:
@@ -284,6 +290,11 @@ def our_modules(flavour="debian"):
     if flavour == "debug":
         # The debug kernel has the driver in-tree and built in.
         return [os.path.join(BUILD, "debug-src", "test", "kmod", "amp-peer-ctl.ko")]
+    if flavour == "debug-modular":
+        # The in-tree modules, as modules_install placed them.
+        d = os.path.join(kernel_env(flavour)["KMODULES"], "kernel", "drivers", "net",
+                         "vnet-link-mirror")
+        return [os.path.join(d, "vnet-link-mirror.ko"), os.path.join(d, "vnet-link-mirror-kunit.ko")]
     top = TOP if flavour == "debian" else os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
     return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
             os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]

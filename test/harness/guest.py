@@ -131,6 +131,38 @@ class Guest:
             raise GuestError(f"{self.name}: `{cmd}` exited {rc}:\n{out}")
         return rc, out
 
+    def send(self, cmd):
+        """Start @cmd in the guest shell without waiting for it; returns a
+        token for wait_sent()."""
+        self._token += 1
+        tok = f"{self._token:06d}"
+        self.proc.stdin.write(f"{cmd}\necho \"@@END{tok}\"\":$?@@\"\n".encode())
+        self.proc.stdin.flush()
+        return tok
+
+    def wait_sent(self, tok, timeout=DEFAULT_CMD_TIMEOUT):
+        """Wait for a send()'s command to finish; returns its exit status."""
+        return int(self.wait_for(rf"@@END{tok}:(\d+)@@".encode(), timeout).group(1))
+
+    def wait_for_output(self, cmd, want, timeout=DEFAULT_CMD_TIMEOUT):
+        """Poll a guest command until its output is @want."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.out(cmd, timeout)
+            if got == want:
+                return got
+            if time.monotonic() > deadline:
+                raise GuestError(f"{self.name}: `{cmd}` printed {got!r}, waited for {want!r}")
+            time.sleep(0.1)
+
+    def wait_exit(self, timeout):
+        """Wait for QEMU to exit (the guest rebooted or powered off under
+        -no-reboot); the RAM file stays readable until close()."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise GuestError(f"{self.name}: QEMU still running {timeout} s later") from None
+
     def out(self, cmd, timeout=DEFAULT_CMD_TIMEOUT):
         return self.sh(cmd, timeout)[1].strip()
 

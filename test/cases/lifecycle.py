@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Past remove: the RTOS keeps running while Linux suspends, reboots or
+powers off, and must be left with the truth each time.  Also the parts of
+the virtio contract that only the region's bytes show: the driver writes its
+own fields and nothing else, and an instance that was never switched on
+never writes at all.
+
+Each check reads what the RTOS peer logged and, after QEMU has exited, the
+region itself from the file-backed guest RAM."""
+
+import mmap
+import struct
+
+import board
+from suite import PCI_UPLINK, Suite, check_dmesg, expect, head, load_driver, records_since, \
+    wait_view
+
+UP, ANNOUNCE = 0x1, 0x2
+SPEED_UNKNOWN, DUPLEX_UNKNOWN = 0xFFFFFFFF, 0xFF
+MAGIC = 0x4D4C4E56
+ON, OFF = 0, 1          # slots: mirroring eth0; notify-disabled, never switched on
+LAYOUT = 0x80
+# Bytes the driver owns: status, mtu, speed, duplex, and the sync block's
+# seq, magic, abi_version, flags, doorbells and event stamp.
+OWNED = set(range(0x06, 0x08)) | set(range(0x0A, 0x11)) | set(range(0x40, 0x58))
+FOREIGN = ((0x00, 0x06), (0x08, 0x0A), (0x11, 0x40), (0x58, LAYOUT))
+assert not any(i in OWNED for lo, hi in FOREIGN for i in range(lo, hi))
+assert sum(hi - lo for lo, hi in FOREIGN) + len(OWNED) == LAYOUT
+SENTINEL = bytes((0xA5 ^ i) & 0xFF for i in range(LAYOUT))
+
+
+def overlay():
+    return board.mirror_overlay([
+        dict(name="mirror-on", slot=ON, sgi=8, uplink="eth0", announce=True),
+        dict(name="mirror-off", slot=OFF, sgi=9, uplink="eth0", disabled=True),
+    ])
+
+
+def region_off(slot):
+    return board.SHM_BASE + slot * board.SHM_STRIDE - board.RAM_BASE
+
+
+def region(g, slot):
+    """The region's first 128 bytes as the RTOS would read them (host view of guest RAM)."""
+    with open(g.ram_file, "rb") as f:
+        f.seek(region_off(slot))
+        return f.read(LAYOUT)
+
+
+def fill(g, slot, at, data):
+    with open(g.ram_file, "r+b") as f:
+        m = mmap.mmap(f.fileno(), 0)
+        try:
+            m[region_off(slot) + at:region_off(slot) + at + len(data)] = data
+        finally:
+            m.close()
+
+
+def decode(b):
+    status, mtu, speed, duplex = struct.unpack_from("<HxxHIB", b, 0x06)
+    seq, magic = struct.unpack_from("<II", b, 0x40)
+    doorbells, = struct.unpack_from("<I", b, 0x4C)
+    return dict(status=status, mtu=mtu, speed=speed, duplex=duplex, seq=seq, magic=magic,
+                doorbells=doorbells)
+
+
+def foreign_bytes_intact(g, slot):
+    b = region(g, slot)
+    changed = [f"{i:#04x}" for i in range(LAYOUT) if i not in OWNED and b[i] != SENTINEL[i]]
+    expect(not changed, f"slot {slot}: the driver wrote bytes it does not own: {changed}")
+
+
+def off_region_intact(g):
+    b = region(g, OFF)
+    expect(b == SENTINEL, f"the never-enabled instance wrote its region: {b.hex()}")
+
+
+def wait_carrier(g):
+    g.sh("for i in $(seq 300); do [ $(cat /sys/class/net/eth0/carrier) = 1 ] && exit 0; "
+         "sleep 0.1; done; exit 1", check=False)
+
+
+def setup(g, suite):
+    g.start_peer(suite.nslots)
+    builtin_probed = region(g, OFF) != bytes(LAYOUT)
+    expect(not builtin_probed, f"the never-enabled instance wrote at probe: {region(g, OFF).hex()}")
+    # What the rest of the device (mac, max_virtqueue_pairs, RSS fields) and
+    # the reserved tail hold: the driver must never touch them.
+    fill(g, OFF, 0, SENTINEL)
+    for lo, hi in FOREIGN:
+        fill(g, ON, lo, SENTINEL[lo:hi])
+    how = load_driver(g)
+    g.sh("load-nic; ip link set eth0 up")
+    wait_carrier(g)
+    wait_view(g, ON, lambda v: v.status == UP, what="eth0 up, ANNOUNCE cleared")
+    return how
+
+
+def test_field_ownership(g):
+    for up in (False, True, False, True):
+        g.set_link("up0", up)
+        wait_view(g, ON, lambda v: (v.status & UP) == (UP if up else 0), what=f"link {up}")
+    g.sh("ip link set eth0 mtu 1400 && ip link set eth0 mtu 1500")
+    wait_view(g, ON, lambda v: v.status == UP and v.mtu == 1500, what="settled")
+    foreign_bytes_intact(g, ON)
+    off_region_intact(g)
+    expect(not g.peer.view(OFF).valid, "the peer read a snapshot from a region nobody wrote")
+    d = decode(region(g, ON))
+    expect(d["magic"] == MAGIC and d["seq"] % 2 == 0, f"sync block {d}")
+    return f"{LAYOUT - len(OWNED)} foreign bytes intact over {d['doorbells']} publishes"
+
+
+def freeze(g, seconds=2):
+    """s2idle with the PL031 alarm as the wake source; returns when resumed."""
+    g.sh(f"echo 0 > /sys/class/rtc/rtc0/wakealarm; echo +{seconds} > /sys/class/rtc/rtc0/wakealarm")
+    g.sh("echo freeze > /sys/power/state", timeout=120)
+
+
+def statuses_since(g, mark, slot):
+    return [r for r in records_since(g, mark) if r.slot == slot]
+
+
+def test_suspend_resume(g):
+    mark = head(g)
+    freeze(g)
+    v = wait_view(g, ON, lambda v: v.status == UP, what="resynced and ANNOUNCE cleared")
+    recs = statuses_since(g, mark, ON)
+    seen = [r.status for r in recs]
+    # Down on suspend (Linux forwards nothing asleep), up again on resume:
+    # a down-to-up transition, so ANNOUNCE, cleared after its hold.
+    expect(seen[:1] == [0], f"suspend did not publish link down first: {seen}")
+    expect(seen[-2:] == [UP | ANNOUNCE, UP], f"resume did not resync: {seen}")
+    asleep = (recs[1].event_stamp - recs[0].event_stamp) / g.peer.header().cntfrq
+    expect(asleep >= 0.5, f"resume came {asleep:.2f} s after suspend: no sleep happened?")
+    expect(v.speed == 1000, f"after resume {v}")
+    off_region_intact(g)
+    return f"RTOS read {[hex(s) for s in seen]}, asleep {asleep:.1f} s"
+
+
+# A NIC whose driver re-reads its PHY on resume, as real NICs' do.  Linux's
+# virtio_net resets the device on suspend and does not re-read the link
+# status on resume, so a cable pulled while asleep is never seen by Linux
+# itself, and there is nothing to mirror.
+E1000E_UPLINK = ["-netdev", "user,id=up0,restrict=on",
+                 "-device", "e1000e,netdev=up0,mac=52:54:00:00:00:10,romfile="]
+
+
+def test_link_change_while_asleep(g):
+    mark = head(g)
+    g.sh("echo 0 > /sys/class/rtc/rtc0/wakealarm; echo +3 > /sys/class/rtc/rtc0/wakealarm")
+    token = g.send("echo freeze > /sys/power/state")
+    wait_view(g, ON, lambda v: v.status == 0, what="link down published on suspend")
+    g.set_link("up0", False)        # the cable is pulled while Linux sleeps
+    g.wait_sent(token, timeout=120)
+    g.wait_peer(lambda p: [r for r in p.records(mark) if r.slot == ON][-1].status == 0 and
+                g.out("cat /sys/class/net/eth0/carrier") == "0", 30,
+                "Linux sees no carrier and the RTOS read link down")
+    recs = statuses_since(g, mark, ON)
+    last = recs[-1]
+    expect(recs[0].status == 0, f"suspend did not publish link down first: {recs}")
+    expect(last.status == 0 and last.speed == SPEED_UNKNOWN, f"the RTOS ended with {last}")
+    expect(decode(region(g, ON))["status"] == 0, "the region does not say down")
+    g.set_link("up0", True)
+    wait_view(g, ON, lambda v: v.status == UP, what="replugged after resume")
+    return f"RTOS read {[hex(r.status) for r in recs]}, ending down"
+
+
+def shutdown_checks(g, mark, before, cmd):
+    """Run @cmd, which ends the board; then check the region and the peer."""
+    g.send(cmd)
+    rc = g.wait_exit(timeout=120)
+    after = decode(region(g, ON))
+    expect(after["status"] == 0 and after["speed"] == SPEED_UNKNOWN and
+           after["duplex"] == DUPLEX_UNKNOWN and after["mtu"] == 0,
+           f"Linux is gone and the region says {after}")
+    expect(after["seq"] > before["seq"] and after["seq"] % 2 == 0,
+           f"generation {before['seq']} -> {after['seq']}")
+    expect(after["doorbells"] == before["doorbells"] + 1,
+           f"{after['doorbells'] - before['doorbells']} doorbells published on the way down")
+    recs = statuses_since(g, mark, ON)
+    expect(recs and recs[-1].status == 0 and recs[-1].seq == after["seq"],
+           f"the RTOS took no doorbell for the last publish: records {recs}")
+    off_region_intact(g)
+    foreign_bytes_intact(g, ON)
+    return f"QEMU exited {rc}; region and RTOS say down, generation {after['seq']}"
+
+
+def test_reboot(g):
+    before = decode(region(g, ON))
+    expect(before["status"] == UP, f"link up before the reboot: {before}")
+    return shutdown_checks(g, head(g), before, "reboot -f")
+
+
+def test_poweroff(g):
+    before = decode(region(g, ON))
+    expect(before["status"] == UP, f"link up before the poweroff: {before}")
+    return shutdown_checks(g, head(g), before, "poweroff -f")
+
+
+SUITES = [
+    Suite("lifecycle", [
+        ("the driver writes only its own fields; a never-enabled instance nothing",
+         test_field_ownership),
+        ("suspend tells the RTOS link down, resume resyncs with a doorbell", test_suspend_resume),
+        ("no kernel warnings, oops or refcount reports", check_dmesg),
+        ("reboot -f leaves link down, with a doorbell", test_reboot),
+    ], overlay=overlay(), nics=[PCI_UPLINK], nslots=2, setup=setup, closing_checks=False,
+        flavours=board.FLAVOURS + ("rt",)),
+    Suite("lifecycle-e1000e", [
+        ("a cable pulled while Linux sleeps is down after resume", test_link_change_while_asleep),
+        ("no kernel warnings, oops or refcount reports", check_dmesg),
+        ("poweroff -f leaves link down, with a doorbell", test_poweroff),
+    ], overlay=overlay(), nics=[E1000E_UPLINK], nslots=2, setup=setup, closing_checks=False,
+        flavours=("debian",)),
+]
