@@ -76,8 +76,8 @@ def off_region_intact(g):
 
 
 def wait_carrier(g):
-    g.sh("for i in $(seq 300); do [ $(cat /sys/class/net/eth0/carrier) = 1 ] && exit 0; "
-         "sleep 0.1; done; exit 1", check=False)
+    g.sh("(for i in $(seq 300); do [ $(cat /sys/class/net/eth0/carrier) = 1 ] && exit 0; "
+         "sleep 0.1; done; exit 1)", check=False)
 
 
 def setup(g, suite):
@@ -175,11 +175,12 @@ def shutdown_checks(g, mark, before, cmd):
            f"Linux is gone and the region says {after}")
     expect(after["seq"] > before["seq"] and after["seq"] % 2 == 0,
            f"generation {before['seq']} -> {after['seq']}")
-    expect(after["doorbells"] == before["doorbells"] + 1,
-           f"{after['doorbells'] - before['doorbells']} doorbells published on the way down")
+    n = after["doorbells"] - before["doorbells"]
+    expect(n >= 1 and after["seq"] == before["seq"] + 2 * n,
+           f"publishes on the way down: {before} -> {after}")
     recs = statuses_since(g, mark, ON)
-    expect(recs and recs[-1].status == 0 and recs[-1].seq == after["seq"],
-           f"the RTOS took no doorbell for the last publish: records {recs}")
+    expect(recs and all(r.status == 0 for r in recs) and recs[-1].seq == after["seq"],
+           f"the RTOS took no doorbell for the last publish, or read up: records {recs}")
     off_region_intact(g)
     foreign_bytes_intact(g, ON)
     return f"QEMU exited {rc}; region and RTOS say down, generation {after['seq']}"
@@ -197,6 +198,55 @@ def test_poweroff(g):
     return shutdown_checks(g, head(g), before, "poweroff -f")
 
 
+# GICv3 only with UEFI: the first kernel's LPI tables stay live in the
+# redistributors across kexec, and the next kernel can only reuse them when
+# they were reserved through an EFI memreserve table.  Booted directly, as
+# here (and as many AMP boards boot through U-Boot's booti), the kexec'd
+# kernel stops in GICv3 LPI setup (seen: after "GICv3: Using preallocated
+# redistributor tables"; irqchip.gicv3_nolpi=1 does not help).  A kernel
+# limitation, not the mirror's: the .shutdown path is the same one reboot
+# and poweroff take, and those are tested on both GICs.
+KEXEC_GICS = (2,)
+
+
+def kexec_initrd(out_dir, flavour, base):
+    """The shared initramfs plus Debian's kexec (with its libraries), the
+    running kernel's image and the shared initramfs itself, for the kexec'd
+    kernel to boot."""
+    env = board.kernel_env(flavour)
+    extra = board.kexec_files() + [(env["KIMAGE"], "/boot/vmlinuz"), (base, "/boot/initrd.gz")]
+    return board.initramfs(out_dir, board.our_modules(flavour), flavour, extra, "-kexec")
+
+
+def test_kexec(g):
+    before = decode(region(g, ON))
+    expect(before["status"] == UP, f"link up before kexec: {before}")
+    g.sh("kexec -l /boot/vmlinuz --initrd=/boot/initrd.gz --reuse-cmdline", timeout=300)
+    mark = head(g)
+    g.send("kexec -e")
+    g.wait_for(rb"@@BOOTED@@", 300)
+    # .shutdown ran before the jump: the RTOS was told, and took the doorbell.
+    after = decode(region(g, ON))
+    expect(after["status"] == 0 and after["mtu"] == 0 and after["speed"] == SPEED_UNKNOWN,
+           f"after kexec the region says {after}")
+    # The NIC's own shutdown may publish link down first; ours then leaves
+    # the fail-safe state.  Every doorbell on the way down carried "down".
+    n = after["doorbells"] - before["doorbells"]
+    expect(n >= 1 and after["seq"] == before["seq"] + 2 * n,
+           f"publishes on the way down: {before} -> {after}")
+    recs = statuses_since(g, mark, ON)
+    expect(recs and all(r.status == 0 for r in recs) and recs[-1].seq == after["seq"],
+           f"the RTOS read {recs} across kexec")
+    off_region_intact(g)
+    # The new kernel takes the region over where the old one left it.
+    g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko; load-nic; ip link set eth0 up")
+    v = wait_view(g, ON, lambda v: v.status & UP, timeout=60, what="up under the new kernel")
+    expect(v.seq > after["seq"], f"the generation restarted: {after['seq']} -> {v.seq}")
+    off_region_intact(g)
+    expect(not check_dmesg(g), "kernel reports under the new kernel")
+    return f"down with a doorbell before the jump (generation {after['seq']}), up again at {v.seq}"
+
+
 SUITES = [
     Suite("lifecycle", [
         ("the driver writes only its own fields; a never-enabled instance nothing",
@@ -206,6 +256,11 @@ SUITES = [
         ("reboot -f leaves link down, with a doorbell", test_reboot),
     ], overlay=overlay(), nics=[PCI_UPLINK], nslots=2, setup=setup, closing_checks=False,
         flavours=board.FLAVOURS + ("rt",)),
+    Suite("kexec", [
+        ("no kernel warnings, oops or refcount reports", check_dmesg),
+        ("kexec -e leaves link down with a doorbell; the next kernel takes over", test_kexec),
+    ], overlay=overlay(), nics=[PCI_UPLINK], nslots=2, setup=setup, closing_checks=False,
+        flavours=("debian",), initrd=kexec_initrd, gics=KEXEC_GICS),
     Suite("lifecycle-e1000e", [
         ("a cable pulled while Linux sleeps is down after resume", test_link_change_while_asleep),
         ("no kernel warnings, oops or refcount reports", check_dmesg),

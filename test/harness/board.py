@@ -5,6 +5,7 @@ applied) and the guest initramfs."""
 import contextlib
 import lzma
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -233,8 +234,10 @@ done
 """
 
 
-def initramfs(out_dir, extra_modules, flavour="debian"):
-    """Busybox, the NIC modules, ours and the init script, as newc cpio.gz."""
+def initramfs(out_dir, extra_modules, flavour="debian", extra_files=(), tag=""):
+    """Busybox, the NIC modules, ours and the init script, as newc cpio.gz;
+    @extra_files: (host path, path in the initramfs) pairs, @tag: a name
+    infix that keeps such a variant apart."""
     env = kernel_env(flavour)
     arch = flavour_arch(flavour)
     busybox = env.get("BUSYBOX")
@@ -272,7 +275,12 @@ def initramfs(out_dir, extra_modules, flavour="debian"):
             with open(p, "w") as f:
                 f.write(text)
             os.chmod(p, mode)
-        out = os.path.join(out_dir, f"initramfs-{flavour}.cpio.gz")
+        for src, dst in extra_files:
+            d = os.path.join(stage, dst.lstrip("/"))
+            os.makedirs(os.path.dirname(d), exist_ok=True)
+            shutil.copyfile(src, d)
+            shutil.copymode(src, d)
+        out = os.path.join(out_dir, f"initramfs-{flavour}{tag}.cpio.gz")
         files = run(["find", "."], cwd=stage)
         cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet", "-R", "0:0"],
                               input=files.encode(), cwd=stage, check=True,
@@ -283,6 +291,35 @@ def initramfs(out_dir, extra_modules, flavour="debian"):
         return out
     finally:
         shutil.rmtree(stage)
+
+
+KEXEC_ROOT = os.path.join(CACHE, "kexec-arm64", "root")
+
+
+def kexec_files():
+    """Debian's /sbin/kexec (arm64) and every shared library it loads, from
+    tools/fetch-kexec.sh's unpacked packages, as initramfs extra_files."""
+    libdirs = [os.path.join(KEXEC_ROOT, d) for d in
+               ("lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu", "lib")]
+    files = [(os.path.join(KEXEC_ROOT, "sbin/kexec"), "/sbin/kexec")]
+    todo, done = ["sbin/kexec"], set()
+    while todo:
+        path = os.path.join(KEXEC_ROOT, todo.pop()) if not os.path.isabs(todo[-1]) else todo.pop()
+        dyn = run(["aarch64-linux-gnu-readelf", "-d", path])
+        for soname in re.findall(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", dyn):
+            if soname in done:
+                continue
+            done.add(soname)
+            found = [os.path.join(d, soname) for d in libdirs
+                     if os.path.exists(os.path.join(d, soname))]
+            if not found:
+                raise RuntimeError(f"kexec needs {soname}, not in {KEXEC_ROOT}")
+            real = os.path.realpath(found[0])
+            dst = "/lib/" + soname if soname.startswith("ld-linux") else \
+                "/lib/aarch64-linux-gnu/" + soname
+            files.append((real, dst))
+            todo.append(real)
+    return files
 
 
 def our_modules(flavour="debian"):

@@ -19,7 +19,7 @@ HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
 class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
                  nslots=8, setup=None, gics=(2, 3), append="", ram_mb=board.RAM_MB,
-                 firmware=None, flavours=board.FLAVOURS, closing_checks=True):
+                 firmware=None, flavours=board.FLAVOURS, closing_checks=True, initrd=None):
         self.name = name
         self.tests = tests
         self.overlay = overlay or os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso")
@@ -35,6 +35,8 @@ class Suite:
         # False for suites whose last test ends the board (reboot, poweroff):
         # they run check_dmesg themselves before it.
         self.closing_checks = closing_checks
+        # fn(out_dir, flavour, shared initrd) -> the suite's own initramfs
+        self.initrd = initrd
 
 
 def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
@@ -46,6 +48,8 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
                               arch)
         with board.firmware_arch(arch):
             extra = suite.firmware(out_dir) if suite.firmware else []
+        if suite.initrd:
+            initrd = suite.initrd(out_dir, flavour, initrd)
         guest = Guest(gic, dtb, initrd, nics=suite.nics,
                       name=f"{suite.name}-v{gic}-{flavour}", append=suite.append,
                       ram_mb=suite.ram_mb, extra_args=extra, flavour=flavour)
