@@ -57,7 +57,8 @@ MODINST_VARS = $(foreach v,INSTALL_MOD_PATH INSTALL_MOD_DIR INSTALL_MOD_STRIP MO
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_O)
 
 .PHONY: all deps module modules_install dkms-source peer testmods tools guest-tools fuzzer \
-	debug-kernel module-debug lanes run shell check bench fuzz fresh-check clean distclean
+	debug-kernel module-debug lanes kexec-userland run shell check bench fuzz fresh-check clean \
+	distclean
 
 # With a kernel tree of the user's, only the module: the other artefacts
 # need the QEMU board's toolchain and packages.
@@ -129,7 +130,8 @@ module-debug: debug-kernel
 	$(MAKE) -C $$kb ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- M=$(DEBUG_SRC)/test/kmod \
 		W=1 modules
 
-# The other Debian kernels the QEMU suites run on (armhf: the 32-bit board) (tools/fetch-kernel.sh
+# The other Debian kernels the QEMU suites run on (armhf: the 32-bit board;
+# rt-arm64: PREEMPT_RT) (tools/fetch-kernel.sh
 # resolves each from its suite's metapackage), with the driver and the
 # test module built against each (tools/build-lane.sh, W=1 clean).
 LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64
@@ -139,13 +141,17 @@ lanes: deps
 		tools/build-lane.sh $(CACHE) $(BUILD) $$lane || exit 1; \
 	done
 
+# Debian's kexec-tools for the arm64 guest (the kexec test), with its libraries.
+kexec-userland: deps
+	tools/fetch-kexec.sh $(CACHE)
+
 run: all
 	$(PYTHON) test/harness/demo.py
 
 shell: all
 	$(PYTHON) test/harness/demo.py --shell
 
-check: all module-debug lanes
+check: all module-debug lanes kexec-userland
 	$(PYTHON) test/run_tests.py
 
 bench: all
