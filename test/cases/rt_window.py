@@ -89,31 +89,39 @@ def no_reader_gave_up(g, mark, publishes):
     return max((r.retries for r in recs), default=0)
 
 
-def test_window_under_fifo_hogs(g):
-    windows_us(g)                           # drop what setup published
-    mark = flap(g, FLAPS)
+def measure(g, flaps=FLAPS):
+    """Windows (us) of @flaps pull/plug pairs without, then with, a FIFO hog
+    on every CPU; each set checked for preempt depth and given-up reads.
+    Returns (baseline, hogged, most retries in one read under the hogs)."""
+    windows_us(g)                           # drop what came before
+    mark = flap(g, flaps)
     base = windows_us(g)
-    expect(len(base) == 2 * FLAPS, f"{len(base)} publishes traced for {2 * FLAPS} flaps")
+    expect(len(base) == 2 * flaps, f"{len(base)} publishes traced for {2 * flaps} flaps")
     no_reader_gave_up(g, mark, len(base))
 
     g.sh(f"vnlm-hog {HOG_PRIO} {HOG_SECONDS} {HOG_ON_MS} {HOG_OFF_MS} > /tmp/hog.log 2>&1 &")
     try:
         g.wait_for_output("grep -c hog: /tmp/hog.log || true", "1", timeout=120)
-        mark = flap(g, FLAPS)
+        mark = flap(g, flaps)
         hogs_ran = g.out("pidof vnlm-hog || true")
     finally:
         g.sh("kill $(pidof vnlm-hog) 2>/dev/null; wait", timeout=300)
     expect(hogs_ran, f"the hogs ended before the flaps did ({HOG_SECONDS} s): the run was not "
            f"under load")
     hogged = windows_us(g)
-    expect(len(hogged) == 2 * FLAPS, f"{len(hogged)} publishes traced for {2 * FLAPS} flaps")
+    expect(len(hogged) == 2 * flaps, f"{len(hogged)} publishes traced for {2 * flaps} flaps")
     retries = no_reader_gave_up(g, mark, len(hogged))
+    return base, hogged, retries
+
+
+def test_window_under_fifo_hogs(g):
+    base, hogged, retries = measure(g)
     worst = max(hogged)
     expect(worst <= WINDOW_GOAL_US,
            f"longest odd-generation window {worst:.0f} us with FIFO hogs, goal <= "
            f"{WINDOW_GOAL_US} us (baseline without hogs {max(base):.0f} us)")
     return (f"longest window {worst:.0f} us with hogs on every CPU (goal <= {WINDOW_GOAL_US} us), "
-            f"baseline {max(base):.0f} us; {2 * FLAPS} publishes each, no read given up, "
+            f"baseline {max(base):.0f} us; {len(hogged)} publishes each, no read given up, "
             f"most retries in one read {retries}")
 
 
