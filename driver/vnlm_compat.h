@@ -75,21 +75,21 @@ typedef struct {} netdevice_tracker;
 #define pm_sleep_ptr(ptr)	(IS_ENABLED(CONFIG_PM_SLEEP) ? (ptr) : NULL)
 #endif
 
-/* 6.2 (and 6.1.y stable): <kunit/visibility.h> exports test-only symbols
- * to the EXPORTED_FOR_KUNIT_TESTING namespace; older kernels lack it.
- * 6.13: namespaces are strings in EXPORT_SYMBOL_NS and MODULE_IMPORT_NS.
+/* Functions the KUnit module calls are exported, to the namespace
+ * EXPORTED_FOR_KUNIT_TESTING, only while the suite is configured.  6.13:
+ * namespaces are strings in EXPORT_SYMBOL_NS_GPL() and MODULE_IMPORT_NS().
  */
-#if IS_ENABLED(CONFIG_KUNIT)
-#if __has_include(<kunit/visibility.h>)
-#include <kunit/visibility.h>
-#else
-#define EXPORT_SYMBOL_IF_KUNIT(sym) EXPORT_SYMBOL_NS(sym, EXPORTED_FOR_KUNIT_TESTING)
-#endif
+#if IS_ENABLED(CONFIG_VNET_LINK_MIRROR_KUNIT_TEST)
+#include <linux/export.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define VNLM_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#define VNLM_EXPORT_FOR_KUNIT(sym)	EXPORT_SYMBOL_NS_GPL(sym, "EXPORTED_FOR_KUNIT_TESTING")
+#define VNLM_IMPORT_KUNIT_NS()		MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
 #else
-#define VNLM_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#define VNLM_EXPORT_FOR_KUNIT(sym)	EXPORT_SYMBOL_NS_GPL(sym, EXPORTED_FOR_KUNIT_TESTING)
+#define VNLM_IMPORT_KUNIT_NS()		MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
+#else
+#define VNLM_EXPORT_FOR_KUNIT(sym)	static_assert(1)
 #endif
 
 #endif /* VNLM_COMPAT_H */

@@ -54,6 +54,8 @@ const char *vnlm_rule_text(enum vnlm_rule rule)
 	return rule_text[rule];
 }
 
+VNLM_EXPORT_FOR_KUNIT(vnlm_rule_text);
+
 static bool netdev_name_char_ok(char c)
 {
 	return c != '/' && c != ':' && c != ' ' && c != '\t' && c != '\n' &&
@@ -93,6 +95,8 @@ enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len)
 	return VNLM_OK;
 }
 
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_uplink_name);
+
 /**
  * vnlm_check_sgi() - judge a linux,doorbell-sgi value
  * @sgi: the INTID to raise
@@ -103,6 +107,8 @@ enum vnlm_rule vnlm_check_sgi(u32 sgi)
 {
 	return sgi <= VNLM_SGI_MAX ? VNLM_OK : VNLM_ERR_SGI_RANGE;
 }
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_sgi);
 
 /**
  * vnlm_check_target() - judge a linux,target-cpu hardware id
@@ -128,6 +134,8 @@ enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch)
 	return VNLM_OK;
 }
 
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_target);
+
 /**
  * vnlm_check_region() - judge an instance's shared-memory region
  * @base: physical base address of the reserved-memory region
@@ -149,6 +157,8 @@ enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset)
 	return VNLM_OK;
 }
 
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_region);
+
 /**
  * vnlm_check_announce_hold() - judge a linux,announce-hold-ms value
  * @ms: the hold time in milliseconds
@@ -161,6 +171,8 @@ enum vnlm_rule vnlm_check_announce_hold(u32 ms)
 		return VNLM_ERR_HOLD_RANGE;
 	return VNLM_OK;
 }
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_announce_hold);
 
 /**
  * vnlm_regions_overlap() - whether two regions share a byte
@@ -175,3 +187,5 @@ bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b)
 {
 	return base_a < base_b + size_b && base_b < base_a + size_a;
 }
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_regions_overlap);

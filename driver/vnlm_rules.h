@@ -10,6 +10,8 @@
 /* Host builds provide these types with tools/host-compat.h (-include). */
 #ifdef __KERNEL__
 #include <linux/types.h>
+
+#include "vnlm_compat.h"
 #endif
 
 #define VNLM_COMPATIBLE		"linux,virtio-net-link-mirror"

@@ -68,6 +68,8 @@ u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state)
 	return seq;
 }
 
+VNLM_EXPORT_FOR_KUNIT(vnlm_shm_init);
+
 /**
  * vnlm_shm_publish() - write one snapshot, seqlock-style
  * @shm: the mapped region
@@ -97,3 +99,5 @@ u32 vnlm_shm_publish(void __iomem *shm, u32 seq,
 	writel_relaxed(seq + 2, shm + VNLM_SYNC_SEQ);
 	return (u32)min_t(u64, vnlm_timestamp() - start, U32_MAX);
 }
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_shm_publish);

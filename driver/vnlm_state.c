@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 
 #include "vnet-link-mirror/shm.h"
+#include "vnlm_compat.h"
 #include "vnlm_state.h"
 
 /**
@@ -56,6 +57,8 @@ void vnlm_compute_state(const struct vnlm_uplink_facts *facts,
 		next->duplex = VNLM_DUPLEX_FULL;
 }
 
+VNLM_EXPORT_FOR_KUNIT(vnlm_compute_state);
+
 /**
  * vnlm_state_equal() - whether two states read the same to the RTOS
  * @a: one state
@@ -70,6 +73,8 @@ bool vnlm_state_equal(const struct vnlm_link_state *a,
 	       a->speed == b->speed && a->duplex == b->duplex;
 }
 
+VNLM_EXPORT_FOR_KUNIT(vnlm_state_equal);
+
 /**
  * vnlm_state_fail_safe() - the state left behind when nobody mirrors
  * @state: filled with link down, unknown MTU, speed and duplex
@@ -81,3 +86,5 @@ void vnlm_state_fail_safe(struct vnlm_link_state *state)
 	state->speed = VNLM_SPEED_UNKNOWN;
 	state->duplex = VNLM_DUPLEX_UNKNOWN;
 }
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_state_fail_safe);

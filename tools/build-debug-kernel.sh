@@ -14,7 +14,8 @@
 # kept as Image-builtin.  The same tree is then rebuilt with both =m
 # (incremental: only what depends on the two options), kept as
 # Image-modular with its modules in modroot-modular, so the KUnit suite is
-# run both ways.  The tree is left in the modular configuration.
+# run both ways.  The tree's .config is then set back to =y (nothing is
+# rebuilt): the in-tree checks and the test module build against it.
 #
 # Usage: tools/build-debug-kernel.sh CACHE_DIR   (prints the build dir)
 set -euo pipefail
@@ -78,6 +79,9 @@ done
 "${km[@]}" Image modules >>"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 1; }
 "${km[@]}" INSTALL_MOD_PATH="$out/modroot-modular" modules_install >/dev/null
 cp "$src/arch/arm64/boot/Image" "$out/Image-modular"
+sed -i -e 's/^CONFIG_VNET_LINK_MIRROR=m$/CONFIG_VNET_LINK_MIRROR=y/' \
+	-e 's/^CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=m$/CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=y/' "$src/.config"
+"${km[@]}" olddefconfig >/dev/null
 echo "debug kernel: both built in $(( $(date +%s) - start )) s" >&2
 touch "$out/.done"
 # Builds for other fragments or source versions are stale: reclaim the space.
