@@ -58,6 +58,9 @@ def base_with_symbols(board_dtb, out_dir):
     """The board's base DTB as a board build makes it: its source (here
     QEMU's DTB decompiled, with the labels a board DTS has) compiled with
     `dtc -@`, so that /__symbols__ names them for overlays."""
+    nodes = board.run(["fdtget", "-l", board_dtb, "/"]).split()
+    expect(not any(n.startswith("vnet-link-mirror") for n in nodes),
+           f"the DTB QEMU hands U-Boot already has instances: {nodes}")
     dts = os.path.join(out_dir, "base.dts")
     board.run(["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", dts, board_dtb])
     with open(dts, "a") as f:
@@ -261,6 +264,8 @@ ITS = """/dts-v1/;
 			type = "flat_dt";
 			arch = "arm64";
 			compression = "none";
+			/* U-Boot applies the overlays to a copy here. */
+			load = <0x{fdt:x}>;
 		}};
 		fdt-vnet0 {{
 			description = "dts/qemu-virt-amp.dtso";
@@ -302,7 +307,7 @@ def fit_firmware(out_dir, brd):
     with open(its, "w") as f:
         f.write(ITS.format(kernel=board.kernel_env(brd["flavour"])["KIMAGE"],
                            initrd=brd["initrd"],
-                           base=base_with_symbols(brd["dtb"], out_dir),
+                           base=base_with_symbols(brd["dtb"], out_dir), fdt=FDT_ADDR,
                            vnet0=dtbo(out_dir, BOARD_OVERLAYS[0]),
                            vnet1=dtbo(out_dir, BOARD_OVERLAYS[1])))
     itb = os.path.join(out_dir, "board.itb")
