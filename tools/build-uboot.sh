@@ -87,9 +87,11 @@ ver=$(apt-cache "${apt_opts[@]}" showsrc u-boot 2>/dev/null |
 if [ -z "$ver" ]; then
 	# Offline with a build already done: use the newest cached one.
 	last="$cache/uboot/last"
-	[ -s "$last" ] && [ -f "$(cat "$last")" ] || die "cannot resolve the u-boot source (see $view/update.log)"
-	say "source index unavailable; using the cached build"
-	cat "$last"
+	if ! [ -s "$last" ] || ! [ -f "$cache/uboot/$(cat "$last")" ]; then
+		die "cannot resolve the u-boot source (see $view/update.log)"
+	fi
+	say "source index unavailable; using the last build, $(cat "$last")"
+	echo "$cache/uboot/$(cat "$last")"
 	exit 0
 fi
 
@@ -114,7 +116,7 @@ dsc=$(ls "$work"/u-boot_*.dsc)
 (cd "$work" && dpkg-source -x "$dsc" src >unpack.log 2>&1) ||
 	{ cat "$work/unpack.log" >&2; die "dpkg-source -x failed"; }
 
-say "building $defconfig + $(basename "$frag")"
+say "building $defconfig + ${frag##*/}"
 src="$work/src"
 build="$work/build"
 jobs=$(nproc)
@@ -124,9 +126,10 @@ mk=(make -C "$src" O="$build" ARCH=arm CROSS_COMPILE="$cross" -j"$jobs" -s)
 	{ tail -30 "$work/build.log" >&2; die "merge_config failed"; }
 "${mk[@]}" olddefconfig >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "olddefconfig failed"; }
 # Every line of the fragment must have survived Kconfig.
+fname=${frag##*/}
 while IFS= read -r line; do
 	case "$line" in CONFIG_*) grep -qx "$line" "$build/.config" ||
-		die "$line from $(basename "$frag") did not survive Kconfig" ;; esac
+		die "$line from $fname did not survive Kconfig" ;; esac
 done <"$frag"
 "${mk[@]}" u-boot.bin >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "build failed (see $work/build.log)"; }
 
@@ -136,6 +139,6 @@ echo "$ver" >"$out.tmp/source-version"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 rm -rf "$work"
-echo "$out/u-boot.bin" >"$cache/uboot/last"
+echo "$key/u-boot.bin" >"$cache/uboot/last"
 say "u-boot $ver built in $out"
 echo "$out/u-boot.bin"

@@ -18,7 +18,6 @@ conf-vnet0#conf-vnet1` stacks them.
 """
 
 import os
-import subprocess
 import time
 
 import board
