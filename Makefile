@@ -57,8 +57,8 @@ MODINST_VARS = $(foreach v,INSTALL_MOD_PATH INSTALL_MOD_DIR INSTALL_MOD_STRIP MO
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_O)
 
 .PHONY: all deps module modules_install dkms-source peer testmods tools guest-tools fuzzer \
-	debug-kernel module-debug lanes kexec-userland run shell check bench fuzz fresh-check clean \
-	distclean
+	debug-kernel module-debug lanes kexec-userland uboot run shell check bench fuzz fresh-check \
+	clean distclean
 
 # With a kernel tree of the user's, only the module: the other artefacts
 # need the QEMU board's toolchain and packages.
@@ -145,13 +145,20 @@ lanes: deps
 kexec-userland: deps
 	tools/fetch-kexec.sh $(CACHE)
 
+# U-Boot with CONFIG_OF_LIBFDT_OVERLAY from Debian's u-boot source package
+# (Debian's binary lacks it): built once per source version and config
+# fragment, kept in CACHE/uboot/ (tools/build-uboot.sh); the uboot-overlay-*
+# suites boot it.  Not in `all`: the module needs no U-Boot.
+uboot: deps
+	@tools/build-uboot.sh $(CACHE)
+
 run: all
 	$(PYTHON) test/harness/demo.py
 
 shell: all
 	$(PYTHON) test/harness/demo.py --shell
 
-check: all module-debug lanes kexec-userland
+check: all module-debug lanes kexec-userland uboot
 	$(PYTHON) test/run_tests.py
 
 bench: all

@@ -28,6 +28,8 @@ host_pkgs=(
 	device-tree-compiler            # dtc, fdtoverlay, fdtput, fdtget
 	libfdt-dev                      # vnlm-dtb and the fuzzer
 	u-boot-qemu u-boot-tools        # U-Boot boot test: u-boot.bin, mkimage, mkenvimage
+	dpkg-dev                        # dpkg-source -x: Debian's u-boot source with its
+	                                # patches (tools/build-uboot.sh, make uboot)
 	dt-schema                       # dt-validate, dt-doc-validate
 	cpio gzip                       # guest initramfs
 	xz-utils                        # linux-source-6.1.tar.xz

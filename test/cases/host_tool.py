@@ -169,6 +169,37 @@ def test_failed_write_leaves_nothing():
     expect(r.returncode == 2, "write into a missing directory")
 
 
+def test_check_overlay_pairs():
+    """check BASE OVERLAY...: the dts/ overlays on a dtc -@ base pass; a
+    missing label, a corrupt overlay, a bad instance are each named."""
+    import uboot_overlay as uo
+    work = os.path.join(WORK, "pairs")
+    os.makedirs(work, exist_ok=True)
+    base = uo.base_with_symbols(board.board_dtb(3, uo.NO_INSTANCES, work, "no-instances"), work)
+    good = [uo.dtbo(work, name) for name in uo.BOARD_OVERLAYS]
+    r = tool("check", base, *good)
+    expect(r.returncode == 0, f"dts/ overlays on the base: rc {r.returncode}\n{r.stderr}")
+    expect(tool("check", base).returncode == 0, "the base alone (no instance) fails")
+    bad = uo.dtbo(work, "bad-label.dtso", uo.BAD_LABEL)
+    r = tool("check", base, good[0], bad)
+    expect(r.returncode == 1 and bad in r.stderr and "FDT_ERR_NOTFOUND" in r.stderr,
+           f"missing label: rc {r.returncode}: {r.stderr}")
+    msgs = [r.stderr.strip()]
+    cor = uo.corrupt(good[0], os.path.join(work, "corrupt.dtbo"))
+    r = tool("check", base, cor)
+    expect(r.returncode == 2 and "corrupt.dtbo: malformed DTB" in r.stderr,
+           f"corrupt overlay: rc {r.returncode}: {r.stderr}")
+    msgs.append(r.stderr.strip())
+    sgi16 = uo.dtbo(work, "sgi16.dtso", board.mirror_overlay(
+        [dict(name="vnet-link-mirror-2", slot=2, sgi=16, uplink="eth0")]))
+    r = tool("check", base, *good, sgi16)
+    expect(r.returncode == 1 and r.stderr.startswith("/vnet-link-mirror-2: linux,doorbell-sgi")
+           and "vnet-link-mirror-0" not in r.stderr and "vnet-link-mirror-1" not in r.stderr,
+           f"SGI 16 instance: rc {r.returncode}: {r.stderr}")
+    msgs.append(r.stderr.strip())
+    return "; ".join(msgs)
+
+
 HOST_TESTS = [
     ("vnlm-dtb: every board DTB passes check and lists", test_check_boards),
     ("vnlm-dtb: check flags exactly the nodes the driver rejects", test_check_bad_nodes),
@@ -178,4 +209,5 @@ HOST_TESTS = [
      test_add_and_remove),
     ("vnlm-dtb: malformed DTBs get a clear error and exit 2", test_malformed_dtbs),
     ("vnlm-dtb: a failed write leaves no partial file", test_failed_write_leaves_nothing),
+    ("vnlm-dtb: check a base + overlays pair as U-Boot applies it", test_check_overlay_pairs),
 ]

@@ -19,7 +19,8 @@ HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
 class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
                  nslots=8, setup=None, gics=(2, 3), append="", ram_mb=board.RAM_MB,
-                 firmware=None, flavours=board.FLAVOURS, closing_checks=True, initrd=None):
+                 firmware=None, flavours=board.FLAVOURS, firmware_board=False,
+                 closing_checks=True, initrd=None):
         self.name = name
         self.tests = tests
         self.overlay = overlay or os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso")
@@ -31,6 +32,9 @@ class Suite:
         self.append = append
         self.ram_mb = ram_mb
         self.firmware = firmware  # fn(out_dir) -> extra QEMU args
+        # firmware_board: firmware is fn(out_dir, board) instead, board a dict
+        # of the run's dtb, initrd, gic and flavour (FIT images, own base DTBs).
+        self.firmware_board = firmware_board
         self.flavours = flavours
         # False for suites whose last test ends the board (reboot, poweroff):
         # they run check_dmesg themselves before it.
@@ -46,10 +50,16 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
         dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
                               suite.ram_mb, board.uboot_firmware(arch) if suite.firmware else (),
                               arch)
-        with board.firmware_arch(arch):
-            extra = suite.firmware(out_dir) if suite.firmware else []
         if suite.initrd:
             initrd = suite.initrd(out_dir, flavour, initrd)
+        with board.firmware_arch(arch):
+            if not suite.firmware:
+                extra = []
+            elif suite.firmware_board:
+                extra = suite.firmware(out_dir, dict(dtb=dtb, initrd=initrd, gic=gic,
+                                                     flavour=flavour))
+            else:
+                extra = suite.firmware(out_dir)
         guest = Guest(gic, dtb, initrd, nics=suite.nics,
                       name=f"{suite.name}-v{gic}-{flavour}", append=suite.append,
                       ram_mb=suite.ram_mb, extra_args=extra, flavour=flavour)

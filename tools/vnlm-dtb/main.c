@@ -13,13 +13,16 @@
 
 static const char usage[] =
 "usage: vnlm-dtb list DTB\n"
-"       vnlm-dtb check DTB\n"
+"       vnlm-dtb check DTB [OVERLAY.dtbo...]\n"
 "       vnlm-dtb set DTB NODE [EDITS] [-o OUT]\n"
 "       vnlm-dtb add DTB NODE --region BASE:SIZE --target MPIDR --sgi N\n"
 "                (--uplink NAME | --ethernet PATH) [EDITS] [-o OUT]\n"
 "       vnlm-dtb remove DTB NODE [-o OUT]\n"
 "EDITS: --uplink NAME --ethernet PATH --target MPIDR --sgi N\n"
 "       --notify on|off --announce on|off\n"
+"check with overlays applies them in memory, in order, as U-Boot's fdt apply\n"
+"does (libfdt fdt_overlay_apply), then checks the result: a base + overlay\n"
+"pair is judged before it is flashed.  Nothing is written.\n"
 "Edits are checked with the driver's rules before anything is written;\n"
 "the output (DTB itself unless -o) is replaced atomically.\n"
 "Exit: 0 ok, 1 an instance breaks a rule, 2 usage, I/O or malformed DTB.\n";
@@ -70,6 +73,34 @@ static int cmd_check(const void *fdt)
 	return bad ? EXIT_INVALID : 0;
 }
 
+/*
+ * Apply each overlay file to @dtb in memory (the overlay buffer is consumed:
+ * libfdt rewrites it).  Return 0, EXIT_INVALID when an overlay does not
+ * apply to this base (a missing label, a conflicting node), EXIT_ERROR on
+ * I/O or a malformed overlay.
+ */
+static int apply_overlays(struct dtb *dtb, char **paths, int n)
+{
+	struct dtb ovl;
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		if (dtb_load(paths[i], &ovl))
+			return EXIT_ERROR;
+		err = dtb_grow(dtb, fdt_totalsize(ovl.fdt) + 4096);
+		if (!err)
+			err = fdt_overlay_apply(dtb->fdt, ovl.fdt);
+		dtb_free(&ovl);
+		if (err) {
+			fprintf(stderr, "%s: does not apply to the base: %s%s\n", paths[i],
+				fdt_strerror(err), err == -FDT_ERR_NOTFOUND ?
+				" (a label or path the base lacks: base built with dtc -@?)" : "");
+			return err == -FDT_ERR_NOSPACE ? EXIT_ERROR : EXIT_INVALID;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -115,6 +146,13 @@ int main(int argc, char **argv)
 	if (dtb_load(path, &dtb))
 		return EXIT_ERROR;
 
+	if (!strcmp(cmd, "check") && argc - optind > 2) {
+		ret = apply_overlays(&dtb, argv + optind + 2, argc - optind - 2);
+		if (!ret)
+			ret = cmd_check(dtb.fdt);
+		dtb_free(&dtb);
+		return ret;
+	}
 	if (!strcmp(cmd, "list") || !strcmp(cmd, "check")) {
 		ret = !strcmp(cmd, "list") ? cmd_list(dtb.fdt) : cmd_check(dtb.fdt);
 		dtb_free(&dtb);

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build U-Boot for the QEMU virt board with device-tree overlay support, from
+# Debian's own u-boot source package for bookworm (Debian's patches applied by
+# dpkg-source), qemu_arm64_defconfig plus tools/uboot/vnlm-overlay.config.
+# Debian's binary u-boot-qemu lacks CONFIG_OF_LIBFDT_OVERLAY, so `fdt apply`
+# and FIT overlay configurations are unavailable there.
+#
+# The source is reached through a private apt view with one deb-src line
+# (CACHE/uboot/apt-view/: own sources, lists and cache, on the host's
+# own Debian mirror), as tools/fetch-kernel.sh does: the system's apt
+# configuration is never touched and no root is needed (apt-get source
+# --download-only, dpkg-source -x).
+#
+# The result is cached in CACHE/uboot/KEY/u-boot.bin, KEY a hash of the source
+# version and the fragment: a second run costs nothing.
+#
+# Usage: tools/build-uboot.sh CACHE_DIR   (prints the path of u-boot.bin)
+set -euo pipefail
+
+cache=${1:?usage: build-uboot.sh CACHE_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+frag="$here/uboot/vnlm-overlay.config"
+defconfig=qemu_arm64_defconfig
+cross=aarch64-linux-gnu-
+
+die() { echo "build-uboot: $*" >&2; exit 1; }
+say() { echo "build-uboot: $*" >&2; }
+
+for t in apt-get apt-cache dpkg-source flock sha256sum "${cross}gcc" bison flex; do
+	command -v "$t" >/dev/null || die "$t not found (make deps)"
+done
+mkdir -p "$cache/uboot"
+cache=$(cd "$cache" && pwd)
+exec 9>"$cache/uboot/.lock"
+flock 9
+
+# --- the private apt view (deb-src only) -------------------------------------
+host_uris() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s '[:blank:]' '\n'
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -n 's/^[[:space:]]*deb\(-src\)\{0,1\}[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\3/p' "$f"
+	done
+}
+main_uri=''
+while read -r u; do
+	u=${u%/}
+	case "$u" in */debian) main_uri=$u; break ;; esac
+done < <(host_uris)
+[ -n "$main_uri" ] || die "no apt source URI ending in /debian in /etc/apt/sources.list{,.d}"
+
+view="$cache/uboot/apt-view"
+mkdir -p "$view/lists/partial" "$view/cache/archives/partial"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+opt=
+[ -f "$keyring" ] && opt="[signed-by=$keyring] "
+{
+	echo "deb-src ${opt}$main_uri bookworm main"
+	echo "deb-src ${opt}$main_uri bookworm-updates main"
+} >"$view/sources.list"
+: >"$view/status"
+apt_opts=(
+	-o Dir::Etc::SourceList="$view/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	-o Dir::State::Lists="$view/lists" -o Dir::Cache="$view/cache"
+	-o Dir::State::status="$view/status" -o Acquire::Languages=none
+)
+
+# The index is refreshed once a day at most: the cache key needs the version.
+stamp="$view/.updated"
+if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
+	say "updating the apt view (deb-src bookworm on $main_uri)"
+	if apt-get "${apt_opts[@]}" -q update >"$view/update.log" 2>&1; then
+		touch "$stamp"
+	else
+		say "apt-get update failed in part:"
+		grep -E '^(E|W):' "$view/update.log" | sed 's/^/  /' >&2 || true
+	fi
+fi
+ver=$(apt-cache "${apt_opts[@]}" showsrc u-boot 2>/dev/null |
+	awk '$1 == "Version:" { print $2 }' | sort -V | tail -1 || true)
+if [ -z "$ver" ]; then
+	# Offline with a build already done: use the newest cached one.
+	last="$cache/uboot/last"
+	if ! [ -s "$last" ] || ! [ -f "$cache/uboot/$(cat "$last")" ]; then
+		die "cannot resolve the u-boot source (see $view/update.log)"
+	fi
+	say "source index unavailable; using the last build, $(cat "$last")"
+	echo "$cache/uboot/$(cat "$last")"
+	exit 0
+fi
+
+key=$( { echo "u-boot $ver $defconfig $cross"; cat "$frag"; } | sha256sum | cut -c1-16)
+out="$cache/uboot/$key"
+if [ -f "$out/u-boot.bin" ]; then
+	say "u-boot $ver (cached, $key)"
+	echo "$out/u-boot.bin"
+	exit 0
+fi
+
+# --- fetch, unpack, build --------------------------------------------------
+work="$cache/uboot/.work-$key"
+rm -rf "$work"
+mkdir -p "$work"
+say "fetching u-boot $ver source"
+(cd "$work" && apt-get "${apt_opts[@]}" -q source --download-only "u-boot=$ver" >fetch.log 2>&1) ||
+	{ cat "$work/fetch.log" >&2; die "apt-get source failed"; }
+dsc=$(ls "$work"/u-boot_*.dsc)
+# dpkg-source verifies the .dsc signature when it can; the checksums of the
+# tarballs against the .dsc are always checked.
+(cd "$work" && dpkg-source -x "$dsc" src >unpack.log 2>&1) ||
+	{ cat "$work/unpack.log" >&2; die "dpkg-source -x failed"; }
+
+say "building $defconfig + ${frag##*/}"
+src="$work/src"
+build="$work/build"
+jobs=$(nproc)
+mk=(make -C "$src" O="$build" ARCH=arm CROSS_COMPILE="$cross" -j"$jobs" -s)
+"${mk[@]}" $defconfig >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "defconfig failed"; }
+"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "$frag" >>"$work/build.log" 2>&1 ||
+	{ tail -30 "$work/build.log" >&2; die "merge_config failed"; }
+"${mk[@]}" olddefconfig >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "olddefconfig failed"; }
+# Every line of the fragment must have survived Kconfig.
+fname=${frag##*/}
+while IFS= read -r line; do
+	case "$line" in CONFIG_*) grep -qx "$line" "$build/.config" ||
+		die "$line from $fname did not survive Kconfig" ;; esac
+done <"$frag"
+"${mk[@]}" u-boot.bin >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "build failed (see $work/build.log)"; }
+
+mkdir -p "$out.tmp"
+cp "$build/u-boot.bin" "$build/.config" "$out.tmp/"
+echo "$ver" >"$out.tmp/source-version"
+rm -rf "$out"
+mv "$out.tmp" "$out"
+rm -rf "$work"
+echo "$key/u-boot.bin" >"$cache/uboot/last"
+say "u-boot $ver built in $out"
+echo "$out/u-boot.bin"
