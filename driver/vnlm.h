@@ -18,6 +18,7 @@
  * @uplink_np: the ethernet phandle's node (a reference is held), or NULL;
  *	it wins over @uplink_name
  * @target_mpidr: linux,target-cpu
+ * @gic_iface: GICv2: linux,gic-cpu-interface, or -1 when absent (Aff0 is used)
  * @sgi: linux,doorbell-sgi
  * @start_enabled: false when linux,notify-disabled is present
  * @announce: linux,link-up-announce
@@ -27,6 +28,7 @@ struct vnlm_params {
 	char uplink_name[IFNAMSIZ];
 	struct device_node *uplink_np;
 	u64 target_mpidr;
+	int gic_iface;
 	u32 sgi;
 	bool start_enabled;
 	bool announce;
@@ -64,7 +66,7 @@ struct vnlm_mirror {
 };
 
 /* vnlm_dt.c */
-int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
+int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 		      struct vnlm_params *params);
 
 /* vnlm_mirror.c */

@@ -5,6 +5,7 @@
  * only that node's probe fails.  The judging itself is vnlm_rules.c, shared
  * with the host DTB tool.
  */
+#include <linux/bits.h>
 #include <linux/device.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
@@ -40,14 +41,50 @@ static int read_u32_prop(struct device *dev, const char *prop, u32 *val)
 	return of_property_read_u32(dev->of_node, prop, val);
 }
 
-static int parse_target(struct device *dev, enum vnlm_gic_arch arch,
+static int parse_gic_iface(struct device *dev, const struct vnlm_gic *gic,
+			   struct vnlm_params *params)
+{
+	const char *prop = VNLM_PROP_GIC_IFACE;
+	enum vnlm_rule rule;
+	u32 iface;
+	int ret;
+
+	params->gic_iface = -1;
+	if (!of_find_property(dev->of_node, prop, NULL))
+		return 0;
+	ret = read_u32_prop(dev, prop, &iface);
+	if (ret)
+		return ret;
+	rule = vnlm_check_gic_iface(iface, gic->arch);
+	if (rule)
+		return bad_prop(dev, -EINVAL, prop, "%u %s", iface, vnlm_rule_text(rule));
+	/* What only the hardware knows: the tool cannot check these. */
+	if (iface >= gic->v2_interfaces)
+		return bad_prop(dev, -EINVAL, prop, "%u is not implemented: the GIC has %u",
+				iface, gic->v2_interfaces);
+	if (gic->v2_linux_ifaces & BIT(iface))
+		return bad_prop(dev, -EINVAL, prop, "%u is a Linux CPU's interface", iface);
+	params->gic_iface = iface;
+	return 0;
+}
+
+static int parse_target(struct device *dev, const struct vnlm_gic *gic,
 			struct vnlm_params *params)
 {
 	const char *prop = VNLM_PROP_TARGET_CPU;
+	unsigned int flags = 0;
 	struct device_node *cpu;
 	enum vnlm_rule rule;
 	const __be32 *cells;
 	int len;
+
+	len = parse_gic_iface(dev, gic, params);
+	if (len)
+		return len;
+	if (params->gic_iface >= 0)
+		flags |= VNLM_TARGET_IFACE;
+	if (gic->rss)
+		flags |= VNLM_TARGET_RSS;
 
 	cells = of_get_property(dev->of_node, prop, &len);
 	if (!cells)
@@ -56,7 +93,7 @@ static int parse_target(struct device *dev, enum vnlm_gic_arch arch,
 		return bad_prop(dev, -EINVAL, prop, "must be one or two cells, not %d bytes", len);
 	params->target_mpidr = of_read_number(cells, len / sizeof(u32));
 
-	rule = vnlm_check_target(params->target_mpidr, arch);
+	rule = vnlm_check_target(params->target_mpidr, gic->arch, flags);
 	if (rule)
 		return bad_prop(dev, -EINVAL, prop, "0x%llx %s", params->target_mpidr,
 				vnlm_rule_text(rule));
@@ -164,12 +201,12 @@ static void put_uplink_node(void *data)
 /**
  * vnlm_parse_params() - read and check one mirror's DT node
  * @dev: the mirror's platform device
- * @arch: the GIC the doorbell will go through
+ * @gic: the GIC the doorbell will go through, as vnlm_gic_probe() read it
  * @params: filled in
  *
  * Return: 0, or a negative errno after a message naming the property.
  */
-int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
+int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 		      struct vnlm_params *params)
 {
 	enum vnlm_rule rule;
@@ -183,7 +220,7 @@ int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
 		return bad_prop(dev, -EINVAL, VNLM_PROP_SGI, "%u %s", params->sgi,
 				vnlm_rule_text(rule));
 
-	ret = parse_target(dev, arch, params);
+	ret = parse_target(dev, gic, params);
 	if (ret)
 		return ret;
 	ret = parse_region(dev, params);

@@ -23,8 +23,7 @@ static int vnlm_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct vnlm_mirror *mirror;
-	enum vnlm_gic_arch arch;
-	phys_addr_t gicd_base;
+	struct vnlm_gic gic;
 	struct resource *res;
 	int ret;
 
@@ -33,13 +32,16 @@ static int vnlm_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	mirror->dev = dev;
 
-	ret = vnlm_gic_arch(&arch, &gicd_base);
+	ret = vnlm_gic_probe(&gic);
 	if (ret)
 		return dev_err_probe(dev, ret,
-				     "no GICv2 or GICv3 interrupt controller in the DT\n");
-	ret = vnlm_parse_params(dev, arch, &mirror->params);
+				     "no usable GICv2 or GICv3 interrupt controller in the DT\n");
+	ret = vnlm_parse_params(dev, &gic, &mirror->params);
 	if (ret)
 		return ret;
+	if (vnlm_sgi_maybe_secure(mirror->params.sgi, gic.arch, gic.single_security_state))
+		dev_warn(dev, "%pOF: %s %u may be Secure (often so under TF-A): dropped if so\n",
+			 dev->of_node, VNLM_PROP_SGI, mirror->params.sgi);
 
 	res = &mirror->params.region;
 	/* The claim is what keeps two instances off one region. */
@@ -51,8 +53,8 @@ static int vnlm_probe(struct platform_device *pdev)
 	if (!mirror->shm)
 		return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
 
-	ret = vnlm_doorbell_init(dev, &mirror->doorbell, arch, gicd_base,
-				 mirror->params.target_mpidr, mirror->params.sgi);
+	ret = vnlm_doorbell_init(dev, &mirror->doorbell, &gic, mirror->params.target_mpidr,
+				 mirror->params.gic_iface, mirror->params.sgi);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot map the GICv2 distributor\n");
 
@@ -64,7 +66,7 @@ static int vnlm_probe(struct platform_device *pdev)
 	dev_info(dev, "mirroring %s%s to CPU 0x%llx SGI %u, GICv%d, %s\n",
 		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
 		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
-		 mirror->params.target_mpidr, mirror->params.sgi, arch,
+		 mirror->params.target_mpidr, mirror->params.sgi, gic.arch,
 		 mirror->params.start_enabled ? "enabled" : "disabled");
 	return 0;
 }

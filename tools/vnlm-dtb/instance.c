@@ -100,6 +100,31 @@ static void parse_sgi(const void *fdt, struct instance *inst, report_fn report)
 		inst->errors++, report(inst, VNLM_PROP_SGI, "%u %s", inst->sgi, vnlm_rule_text(rule));
 }
 
+/* Returns false when linux,gic-cpu-interface is there and wrong (reported). */
+static bool parse_gic_iface(const void *fdt, struct instance *inst, enum vnlm_gic_arch arch,
+			    report_fn report)
+{
+	const char *prop = VNLM_PROP_GIC_IFACE;
+	const fdt32_t *p;
+	enum vnlm_rule rule;
+	int len;
+
+	p = fdt_getprop(fdt, inst->offset, prop, &len);
+	if (!p)
+		return true;
+	if (len != 4) {
+		inst->errors++, report(inst, prop, "must be one cell, not %d bytes", len);
+		return false;
+	}
+	rule = vnlm_check_gic_iface(fdt32_to_cpu(*p), arch);
+	if (rule) {
+		inst->errors++, report(inst, prop, "%u %s", fdt32_to_cpu(*p), vnlm_rule_text(rule));
+		return false;
+	}
+	inst->has_gic_iface = true;
+	return true;
+}
+
 static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_arch arch,
 			 report_fn report)
 {
@@ -107,6 +132,13 @@ static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_a
 	enum vnlm_rule rule;
 	char cpu[256];
 	int len;
+
+	/*
+	 * The GICv3 range selector is in the hardware, not the DT: assume it,
+	 * the driver checks it at probe.
+	 */
+	if (!parse_gic_iface(fdt, inst, arch, report))
+		return;
 
 	p = fdt_getprop(fdt, inst->offset, VNLM_PROP_TARGET_CPU, &len);
 	if (!p) {
@@ -120,7 +152,8 @@ static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_a
 	}
 	inst->has_target = true;
 	inst->target = read_cells(p, len / 4);
-	rule = vnlm_check_target(inst->target, arch);
+	rule = vnlm_check_target(inst->target, arch,
+				 VNLM_TARGET_RSS | (inst->has_gic_iface ? VNLM_TARGET_IFACE : 0));
 	if (rule)
 		inst->errors++, report(inst, VNLM_PROP_TARGET_CPU, "0x%llx %s",
 				       (unsigned long long)inst->target, vnlm_rule_text(rule));

@@ -29,6 +29,7 @@ struct instance {
 	const char *uplink;		/* NULL when absent */
 	char ethernet[256];		/* path of the ethernet phandle's node */
 	bool has_target;
+	bool has_gic_iface;
 	uint64_t target;
 	bool has_sgi;
 	uint32_t sgi;
