@@ -22,7 +22,9 @@
  * @sgi: linux,doorbell-sgi
  * @start_enabled: false when linux,notify-disabled is present
  * @announce: linux,link-up-announce
- * @region: the memory-region's physical range
+ * @region: the memory-region's (or sram's) physical range the instance owns
+ * @sram_pool: the genalloc pool of the sram node @region is in, or NULL for
+ *	a reserved-memory region
  */
 struct vnlm_params {
 	char uplink_name[IFNAMSIZ];
@@ -33,6 +35,7 @@ struct vnlm_params {
 	bool start_enabled;
 	bool announce;
 	struct resource region;
+	struct gen_pool *sram_pool;
 };
 
 /**
@@ -68,6 +71,8 @@ struct vnlm_mirror {
 /* vnlm_dt.c */
 int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 		      struct vnlm_params *params);
+
+void __iomem *vnlm_claim_sram(struct device *dev, const struct vnlm_params *params);
 
 /* vnlm_mirror.c */
 void vnlm_mirror_start(struct vnlm_mirror *mirror);

@@ -44,14 +44,24 @@ static int vnlm_probe(struct platform_device *pdev)
 			 dev->of_node, VNLM_PROP_SGI, mirror->params.sgi);
 
 	res = &mirror->params.region;
-	/* The claim is what keeps two instances off one region. */
-	if (!devm_request_mem_region(dev, res->start, resource_size(res), dev_name(dev)))
-		return dev_err_probe(dev, -EBUSY,
-				     "%pOF: " VNLM_PROP_REGION " %pR is already in use\n",
-				     dev->of_node, res);
-	mirror->shm = devm_ioremap_wc(dev, res->start, VNLM_REGION_MIN_SIZE);
-	if (!mirror->shm)
-		return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
+	if (mirror->params.sram_pool) {
+		mirror->shm = vnlm_claim_sram(dev, &mirror->params);
+		if (IS_ERR(mirror->shm))
+			return dev_err_probe(dev, PTR_ERR(mirror->shm),
+					     "%pOF: " VNLM_PROP_SRAM " %pR is %s\n",
+					     dev->of_node, res,
+					     PTR_ERR(mirror->shm) == -EBUSY ? "already in use" :
+					     "not in its SRAM pool");
+	} else {
+		/* The claim is what keeps two instances off one region. */
+		if (!devm_request_mem_region(dev, res->start, resource_size(res), dev_name(dev)))
+			return dev_err_probe(dev, -EBUSY,
+					     "%pOF: " VNLM_PROP_REGION " %pR is already in use\n",
+					     dev->of_node, res);
+		mirror->shm = devm_ioremap_wc(dev, res->start, VNLM_REGION_MIN_SIZE);
+		if (!mirror->shm)
+			return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
+	}
 
 	ret = vnlm_doorbell_init(dev, &mirror->doorbell, &gic, mirror->params.target_mpidr,
 				 mirror->params.gic_iface, mirror->params.sgi);

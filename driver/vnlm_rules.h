@@ -14,6 +14,8 @@
 
 #define VNLM_COMPATIBLE		"linux,virtio-net-link-mirror"
 #define VNLM_PROP_REGION	"memory-region"
+#define VNLM_PROP_SRAM		"sram"
+#define VNLM_SRAM_COMPATIBLE	"mmio-sram"
 #define VNLM_PROP_UPLINK_NAME	"linux,uplink"
 #define VNLM_PROP_UPLINK_NODE	"ethernet"
 #define VNLM_PROP_TARGET_CPU	"linux,target-cpu"

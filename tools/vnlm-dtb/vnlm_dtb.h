@@ -37,6 +37,7 @@ struct instance {
 	bool announce;
 	bool has_region;
 	char region_path[256];
+	const char *region_prop;	/* memory-region or sram */
 	uint64_t region_base;
 	uint64_t region_size;
 	uint32_t shm_offset;
