@@ -19,21 +19,26 @@
  * @uplink_np: the ethernet phandle's node (a reference is held), or NULL;
  *	it wins over @uplink_name
  * @target_mpidr: linux,target-cpu
+ * @gic_iface: GICv2: linux,gic-cpu-interface, or -1 when absent (Aff0 is used)
  * @sgi: linux,doorbell-sgi
  * @start_enabled: false when linux,notify-disabled is present
  * @announce: linux,link-up-announce
  * @announce_hold_ms: linux,announce-hold-ms
- * @region: the memory-region's physical range
+ * @region: the memory-region's (or sram's) physical range the instance owns
+ * @sram_pool: the genalloc pool of the sram node @region is in, or NULL for
+ *	a reserved-memory region
  */
 struct vnlm_params {
 	char uplink_name[IFNAMSIZ];
 	struct device_node *uplink_np;
 	u64 target_mpidr;
+	int gic_iface;
 	u32 sgi;
 	bool start_enabled;
 	bool announce;
 	u32 announce_hold_ms;
 	struct resource region;
+	struct gen_pool *sram_pool;
 };
 
 /**
@@ -79,8 +84,10 @@ struct vnlm_mirror {
 };
 
 /* vnlm_dt.c */
-int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
+int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 		      struct vnlm_params *params);
+
+void __iomem *vnlm_claim_sram(struct device *dev, const struct vnlm_params *params);
 
 /* vnlm_mirror.c */
 void vnlm_mirror_start(struct vnlm_mirror *mirror);

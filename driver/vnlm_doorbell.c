@@ -9,27 +9,28 @@
 #include <linux/device.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/string.h>
 #include <asm/arch_timer.h>
 #include <asm/barrier.h>
 
 #include "vnlm_doorbell.h"
 
 /**
- * vnlm_gic_arch() - find the root interrupt controller in the DT
- * @arch: set to its architecture
- * @gicd_base: set to its distributor's physical base
+ * vnlm_gic_probe() - find the root interrupt controller and read what it can do
+ * @gic: filled in
  *
- * Return: 0, or -ENODEV when no supported GIC is described.
+ * Return: 0, -ENODEV when no supported GIC is described, or -ENOMEM when
+ * its distributor cannot be mapped to be read.
  */
-int vnlm_gic_arch(enum vnlm_gic_arch *arch, phys_addr_t *gicd_base)
+int vnlm_gic_probe(struct vnlm_gic *gic)
 {
-	const struct vnlm_gic_compatible *gic;
+	const struct vnlm_gic_compatible *compat;
 	struct device_node *np = NULL;
 	struct resource res;
 	int ret;
 
-	for (gic = vnlm_gic_compatibles; gic->compatible; gic++) {
-		np = of_find_compatible_node(NULL, NULL, gic->compatible);
+	for (compat = vnlm_gic_compatibles; compat->compatible; compat++) {
+		np = of_find_compatible_node(NULL, NULL, compat->compatible);
 		if (np)
 			break;
 	}
@@ -39,33 +40,38 @@ int vnlm_gic_arch(enum vnlm_gic_arch *arch, phys_addr_t *gicd_base)
 	of_node_put(np);
 	if (ret)
 		return ret;
-	*arch = gic->arch;
-	*gicd_base = res.start;
-	return 0;
+	memset(gic, 0, sizeof(*gic));
+	gic->arch = compat->arch;
+	gic->gicd_base = res.start;
+	if (gic->arch == VNLM_GIC_V3)
+		return vnlm_gicv3_probe(gic);
+	return vnlm_gicv2_probe(gic);
 }
 
 /**
  * vnlm_doorbell_init() - prepare the SGI for one target
  * @dev: the device whose lifetime the GICv2 mapping follows
  * @db: filled in
- * @arch: from vnlm_gic_arch()
- * @gicd_base: from vnlm_gic_arch()
+ * @gic: from vnlm_gic_probe()
  * @target_mpidr: the RTOS core, already checked by vnlm_check_target()
+ * @gic_iface: GICv2: the target's CPU interface (linux,gic-cpu-interface,
+ *	checked), or -1 for Aff0
  * @sgi: the INTID, already checked by vnlm_check_sgi()
  *
  * Return: 0 or -ENOMEM when GICD_SGIR cannot be mapped.
  */
 int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
-		       enum vnlm_gic_arch arch, phys_addr_t gicd_base,
-		       u64 target_mpidr, u32 sgi)
+		       const struct vnlm_gic *gic, u64 target_mpidr, int gic_iface,
+		       u32 sgi)
 {
-	db->arch = arch;
-	if (arch == VNLM_GIC_V3) {
+	db->arch = gic->arch;
+	if (gic->arch == VNLM_GIC_V3) {
 		db->gicd_sgir = NULL;
 		db->value = vnlm_gicv3_sgi_value(target_mpidr, sgi);
 		return 0;
 	}
-	return vnlm_gicv2_sgi_init(dev, db, gicd_base, target_mpidr, sgi);
+	return vnlm_gicv2_sgi_init(dev, db, gic->gicd_base,
+				   gic_iface >= 0 ? gic_iface : target_mpidr & 0xff, sgi);
 }
 
 /**

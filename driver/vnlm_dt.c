@@ -5,8 +5,11 @@
  * only that node's probe fails.  The judging itself is vnlm_rules.c, shared
  * with the host DTB tool.
  */
+#include <linux/bits.h>
 #include <linux/device.h>
+#include <linux/genalloc.h>
 #include <linux/of.h>
+#include <linux/of_address.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/string.h>
 
@@ -40,14 +43,50 @@ static int read_u32_prop(struct device *dev, const char *prop, u32 *val)
 	return of_property_read_u32(dev->of_node, prop, val);
 }
 
-static int parse_target(struct device *dev, enum vnlm_gic_arch arch,
+static int parse_gic_iface(struct device *dev, const struct vnlm_gic *gic,
+			   struct vnlm_params *params)
+{
+	const char *prop = VNLM_PROP_GIC_IFACE;
+	enum vnlm_rule rule;
+	u32 iface;
+	int ret;
+
+	params->gic_iface = -1;
+	if (!of_find_property(dev->of_node, prop, NULL))
+		return 0;
+	ret = read_u32_prop(dev, prop, &iface);
+	if (ret)
+		return ret;
+	rule = vnlm_check_gic_iface(iface, gic->arch);
+	if (rule)
+		return bad_prop(dev, -EINVAL, prop, "%u %s", iface, vnlm_rule_text(rule));
+	/* What only the hardware knows: the tool cannot check these. */
+	if (iface >= gic->v2_interfaces)
+		return bad_prop(dev, -EINVAL, prop, "%u is not implemented: the GIC has %u",
+				iface, gic->v2_interfaces);
+	if (gic->v2_linux_ifaces & BIT(iface))
+		return bad_prop(dev, -EINVAL, prop, "%u is a Linux CPU's interface", iface);
+	params->gic_iface = iface;
+	return 0;
+}
+
+static int parse_target(struct device *dev, const struct vnlm_gic *gic,
 			struct vnlm_params *params)
 {
 	const char *prop = VNLM_PROP_TARGET_CPU;
+	unsigned int flags = 0;
 	struct device_node *cpu;
 	enum vnlm_rule rule;
 	const __be32 *cells;
 	int len;
+
+	len = parse_gic_iface(dev, gic, params);
+	if (len)
+		return len;
+	if (params->gic_iface >= 0)
+		flags |= VNLM_TARGET_IFACE;
+	if (gic->rss)
+		flags |= VNLM_TARGET_RSS;
 
 	cells = of_get_property(dev->of_node, prop, &len);
 	if (!cells)
@@ -56,7 +95,7 @@ static int parse_target(struct device *dev, enum vnlm_gic_arch arch,
 		return bad_prop(dev, -EINVAL, prop, "must be one or two cells, not %d bytes", len);
 	params->target_mpidr = of_read_number(cells, len / sizeof(u32));
 
-	rule = vnlm_check_target(params->target_mpidr, arch);
+	rule = vnlm_check_target(params->target_mpidr, gic->arch, flags);
 	if (rule)
 		return bad_prop(dev, -EINVAL, prop, "0x%llx %s", params->target_mpidr,
 				vnlm_rule_text(rule));
@@ -109,30 +148,75 @@ static int parse_uplink(struct device *dev, struct vnlm_params *params)
 	return 0;
 }
 
+/*
+ * An sram phandle names a partition of an mmio-sram node (a child with the
+ * "pool" property), which the SRAM driver maps and hands out as a genalloc
+ * pool of its own: the instance claims its bytes from that pool.
+ */
+static int parse_sram(struct device *dev, struct vnlm_params *params, struct resource *res)
+{
+	const char *prop = VNLM_PROP_SRAM;
+	struct device_node *snp, *parent;
+	int err = 0;
+
+	snp = of_parse_phandle(dev->of_node, prop, 0);
+	if (!snp)
+		return bad_prop(dev, -EINVAL, prop, "is not a phandle to a node");
+	parent = of_get_parent(snp);
+	if (!parent || !of_device_is_compatible(parent, VNLM_SRAM_COMPATIBLE))
+		err = bad_prop(dev, -EINVAL, prop, "%pOF is not a child of an " VNLM_SRAM_COMPATIBLE
+			       " node", snp);
+	else if (!of_property_read_bool(snp, "pool"))
+		err = bad_prop(dev, -EINVAL, prop, "%pOF has no pool property", snp);
+	else if (of_address_to_resource(snp, 0, res))
+		err = bad_prop(dev, -EINVAL, prop, "%pOF has no usable reg", snp);
+	of_node_put(parent);
+	of_node_put(snp);
+	if (err)
+		return err;
+	params->sram_pool = of_gen_pool_get(dev->of_node, prop, 0);
+	if (!params->sram_pool)
+		return bad_prop(dev, -EPROBE_DEFER, prop, "has no pool yet (SRAM driver)");
+	return 0;
+}
+
 static int parse_region(struct device *dev, struct vnlm_params *params)
 {
-	const char *prop = VNLM_PROP_REGION;
+	bool sram = of_find_property(dev->of_node, VNLM_PROP_SRAM, NULL);
+	const char *prop = sram ? VNLM_PROP_SRAM : VNLM_PROP_REGION;
 	struct reserved_mem *rmem;
 	struct device_node *rnp;
+	struct resource res;
 	enum vnlm_rule rule;
 	u32 offset = 0;
 	int len = 0;
 	bool no_map;
 
-	if (!of_find_property(dev->of_node, prop, NULL))
-		return bad_prop(dev, -EINVAL, prop, "is missing");
-	rnp = of_parse_phandle(dev->of_node, prop, 0);
-	if (!rnp)
-		return bad_prop(dev, -EINVAL, prop, "is not a phandle to a node");
-	rmem = of_reserved_mem_lookup(rnp);
-	no_map = of_property_read_bool(rnp, "no-map");
-	if (!rmem || !no_map) {
-		int err = bad_prop(dev, -EINVAL, prop, "%pOF is not a %sreserved-memory region",
-				   rnp, rmem ? "no-map " : "");
+	if (sram) {
+		if (of_find_property(dev->of_node, VNLM_PROP_REGION, NULL))
+			return bad_prop(dev, -EINVAL, prop, "and " VNLM_PROP_REGION
+					" cannot both be given");
+		len = parse_sram(dev, params, &res);
+		if (len)
+			return len;
+	} else {
+		if (!of_find_property(dev->of_node, prop, NULL))
+			return bad_prop(dev, -EINVAL, prop, "is missing");
+		rnp = of_parse_phandle(dev->of_node, prop, 0);
+		if (!rnp)
+			return bad_prop(dev, -EINVAL, prop, "is not a phandle to a node");
+		rmem = of_reserved_mem_lookup(rnp);
+		no_map = of_property_read_bool(rnp, "no-map");
+		if (!rmem || !no_map) {
+			int err = bad_prop(dev, -EINVAL, prop,
+					   "%pOF is not a %sreserved-memory region",
+					   rnp, rmem ? "no-map " : "");
+			of_node_put(rnp);
+			return err;
+		}
 		of_node_put(rnp);
-		return err;
+		res = (struct resource)DEFINE_RES_MEM(rmem->base, rmem->size);
 	}
-	of_node_put(rnp);
 
 	if (of_get_property(dev->of_node, VNLM_PROP_SHM_OFFSET, &len)) {
 		if (len != sizeof(u32))
@@ -140,20 +224,87 @@ static int parse_region(struct device *dev, struct vnlm_params *params)
 					"must be one cell, not %d bytes", len);
 		of_property_read_u32(dev->of_node, VNLM_PROP_SHM_OFFSET, &offset);
 	}
-	rule = vnlm_check_region(rmem->base, rmem->size, offset);
+	rule = vnlm_check_region(res.start, resource_size(&res), offset);
 	if (rule)
 		return bad_prop(dev, -EINVAL, prop, "0x%llx+0x%llx %s",
-				(u64)rmem->base, (u64)rmem->size, vnlm_rule_text(rule));
+				(u64)res.start, (u64)resource_size(&res), vnlm_rule_text(rule));
 	/* Linux registers at most MAX_RESERVED_REGIONS reserved-memory nodes,
 	 * so many instances may share one region, each at its own offset and
 	 * owning only its layout's bytes of it.
 	 */
 	if (len)
-		params->region = (struct resource)DEFINE_RES_MEM(rmem->base + offset,
+		params->region = (struct resource)DEFINE_RES_MEM(res.start + offset,
 								 VNLM_REGION_MIN_SIZE);
 	else
-		params->region = (struct resource)DEFINE_RES_MEM(rmem->base, rmem->size);
+		params->region = res;
 	return 0;
+}
+
+struct sram_claim {
+	struct gen_pool *pool;
+	phys_addr_t phys;
+	unsigned long chunk_offset;	/* of @phys in its chunk, or ULONG_MAX */
+	unsigned long addr;
+	size_t size;
+};
+
+static void find_chunk(struct gen_pool *pool, struct gen_pool_chunk *chunk, void *data)
+{
+	struct sram_claim *claim = data;
+	unsigned long len = chunk->end_addr - chunk->start_addr + 1;
+
+	if (claim->phys >= chunk->phys_addr && claim->phys - chunk->phys_addr < len)
+		claim->chunk_offset = claim->phys - chunk->phys_addr;
+}
+
+static void release_sram(void *data)
+{
+	struct sram_claim *claim = data;
+
+	gen_pool_free(claim->pool, claim->addr, claim->size);
+}
+
+/**
+ * vnlm_claim_sram() - take an instance's bytes of its SRAM pool
+ * @dev: the mirror's device, whose lifetime the claim follows
+ * @params: parsed, with @params->sram_pool set
+ *
+ * The SRAM driver owns the mapping and the iomem claim of the whole SRAM;
+ * allocating exactly @params->region from its pool is what keeps two
+ * instances (or any other pool user) off the same bytes.
+ *
+ * Return: the SRAM driver's mapping of the region, or an ERR_PTR(): -EBUSY
+ * when another user holds some of its bytes.
+ */
+void __iomem *vnlm_claim_sram(struct device *dev, const struct vnlm_params *params)
+{
+	struct gen_pool *pool = params->sram_pool;
+	struct genpool_data_fixed fixed;
+	struct sram_claim *claim;
+	int ret;
+
+	claim = devm_kzalloc(dev, sizeof(*claim), GFP_KERNEL);
+	if (!claim)
+		return IOMEM_ERR_PTR(-ENOMEM);
+	claim->pool = pool;
+	claim->phys = params->region.start;
+	claim->chunk_offset = ULONG_MAX;
+	claim->size = resource_size(&params->region);
+	gen_pool_for_each_chunk(pool, find_chunk, claim);
+	/* gen_pool_fixed_alloc() takes offsets in whole allocation units */
+	if (claim->chunk_offset == ULONG_MAX ||
+	    claim->chunk_offset & ((1UL << pool->min_alloc_order) - 1))
+		return IOMEM_ERR_PTR(-ENXIO);
+	fixed.offset = claim->chunk_offset;
+	claim->addr = gen_pool_alloc_algo(pool, claim->size, gen_pool_fixed_alloc, &fixed);
+	if (!claim->addr)
+		return IOMEM_ERR_PTR(-EBUSY);
+	ret = devm_add_action_or_reset(dev, release_sram, claim);
+	if (ret)
+		return IOMEM_ERR_PTR(ret);
+	if (gen_pool_virt_to_phys(pool, claim->addr) != params->region.start)
+		return IOMEM_ERR_PTR(-ENXIO);
+	return (void __iomem __force *)claim->addr;
 }
 
 static void put_uplink_node(void *data)
@@ -164,12 +315,12 @@ static void put_uplink_node(void *data)
 /**
  * vnlm_parse_params() - read and check one mirror's DT node
  * @dev: the mirror's platform device
- * @arch: the GIC the doorbell will go through
+ * @gic: the GIC the doorbell will go through, as vnlm_gic_probe() read it
  * @params: filled in
  *
  * Return: 0, or a negative errno after a message naming the property.
  */
-int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
+int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 		      struct vnlm_params *params)
 {
 	enum vnlm_rule rule;
@@ -183,7 +334,7 @@ int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
 		return bad_prop(dev, -EINVAL, VNLM_PROP_SGI, "%u %s", params->sgi,
 				vnlm_rule_text(rule));
 
-	ret = parse_target(dev, arch, params);
+	ret = parse_target(dev, gic, params);
 	if (ret)
 		return ret;
 	ret = parse_region(dev, params);

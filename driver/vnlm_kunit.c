@@ -145,12 +145,26 @@ static void rules_sgi_target_region(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnlm_check_sgi(15), VNLM_OK);
 	KUNIT_EXPECT_EQ(test, vnlm_check_sgi(16), VNLM_ERR_SGI_RANGE);
 
-	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x7, VNLM_GIC_V2), VNLM_OK);
-	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x8, VNLM_GIC_V2), VNLM_ERR_MPIDR_GICV2);
-	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x100, VNLM_GIC_V2), VNLM_ERR_MPIDR_GICV2);
-	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x100, VNLM_GIC_V3), VNLM_OK);
-	KUNIT_EXPECT_EQ(test, vnlm_check_target(0xff00ffffffULL, VNLM_GIC_V3), VNLM_OK);
-	KUNIT_EXPECT_EQ(test, vnlm_check_target(1ULL << 24, VNLM_GIC_V3), VNLM_ERR_MPIDR_BITS);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x7, VNLM_GIC_V2, 0), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x8, VNLM_GIC_V2, 0), VNLM_ERR_MPIDR_GICV2);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x100, VNLM_GIC_V2, 0), VNLM_ERR_MPIDR_GICV2);
+	/* another cluster's core, its CPU interface given apart */
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x100, VNLM_GIC_V2, VNLM_TARGET_IFACE), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x100, VNLM_GIC_V3, 0), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0xf, VNLM_GIC_V3, 0), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x10, VNLM_GIC_V3, 0), VNLM_ERR_MPIDR_RSS);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0x10, VNLM_GIC_V3, VNLM_TARGET_RSS), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(0xff00ffffffULL, VNLM_GIC_V3, VNLM_TARGET_RSS),
+			VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_target(1ULL << 24, VNLM_GIC_V3, VNLM_TARGET_RSS),
+			VNLM_ERR_MPIDR_BITS);
+	KUNIT_EXPECT_EQ(test, vnlm_check_gic_iface(7, VNLM_GIC_V2), VNLM_OK);
+	KUNIT_EXPECT_EQ(test, vnlm_check_gic_iface(8, VNLM_GIC_V2), VNLM_ERR_IFACE_RANGE);
+	KUNIT_EXPECT_EQ(test, vnlm_check_gic_iface(0, VNLM_GIC_V3), VNLM_ERR_IFACE_GICV3);
+	KUNIT_EXPECT_TRUE(test, vnlm_sgi_maybe_secure(8, VNLM_GIC_V3, false));
+	KUNIT_EXPECT_FALSE(test, vnlm_sgi_maybe_secure(8, VNLM_GIC_V3, true));
+	KUNIT_EXPECT_FALSE(test, vnlm_sgi_maybe_secure(7, VNLM_GIC_V3, false));
+	KUNIT_EXPECT_FALSE(test, vnlm_sgi_maybe_secure(15, VNLM_GIC_V2, false));
 
 	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x1000, 0), VNLM_OK);
 	KUNIT_EXPECT_EQ(test, vnlm_check_region(0x5f000000, 0x7f, 0), VNLM_ERR_REGION_SMALL);

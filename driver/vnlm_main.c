@@ -24,8 +24,7 @@ static int vnlm_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct vnlm_mirror *mirror;
-	enum vnlm_gic_arch arch;
-	phys_addr_t gicd_base;
+	struct vnlm_gic gic;
 	struct resource *res;
 	int ret;
 
@@ -34,26 +33,39 @@ static int vnlm_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	mirror->dev = dev;
 
-	ret = vnlm_gic_arch(&arch, &gicd_base);
+	ret = vnlm_gic_probe(&gic);
 	if (ret)
 		return dev_err_probe(dev, ret,
-				     "no GICv2 or GICv3 interrupt controller in the DT\n");
-	ret = vnlm_parse_params(dev, arch, &mirror->params);
+				     "no usable GICv2 or GICv3 interrupt controller in the DT\n");
+	ret = vnlm_parse_params(dev, &gic, &mirror->params);
 	if (ret)
 		return ret;
+	if (vnlm_sgi_maybe_secure(mirror->params.sgi, gic.arch, gic.single_security_state))
+		dev_warn(dev, "%pOF: %s %u may be Secure (often so under TF-A): dropped if so\n",
+			 dev->of_node, VNLM_PROP_SGI, mirror->params.sgi);
 
 	res = &mirror->params.region;
-	/* The claim is what keeps two instances off one region. */
-	if (!devm_request_mem_region(dev, res->start, resource_size(res), dev_name(dev)))
-		return dev_err_probe(dev, -EBUSY,
-				     "%pOF: " VNLM_PROP_REGION " %pR is already in use\n",
-				     dev->of_node, res);
-	mirror->shm = devm_ioremap_wc(dev, res->start, VNLM_REGION_MIN_SIZE);
-	if (!mirror->shm)
-		return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
+	if (mirror->params.sram_pool) {
+		mirror->shm = vnlm_claim_sram(dev, &mirror->params);
+		if (IS_ERR(mirror->shm))
+			return dev_err_probe(dev, PTR_ERR(mirror->shm),
+					     "%pOF: " VNLM_PROP_SRAM " %pR is %s\n",
+					     dev->of_node, res,
+					     PTR_ERR(mirror->shm) == -EBUSY ? "already in use" :
+					     "not in its SRAM pool");
+	} else {
+		/* The claim is what keeps two instances off one region. */
+		if (!devm_request_mem_region(dev, res->start, resource_size(res), dev_name(dev)))
+			return dev_err_probe(dev, -EBUSY,
+					     "%pOF: " VNLM_PROP_REGION " %pR is already in use\n",
+					     dev->of_node, res);
+		mirror->shm = devm_ioremap_wc(dev, res->start, VNLM_REGION_MIN_SIZE);
+		if (!mirror->shm)
+			return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
+	}
 
-	ret = vnlm_doorbell_init(dev, &mirror->doorbell, arch, gicd_base,
-				 mirror->params.target_mpidr, mirror->params.sgi);
+	ret = vnlm_doorbell_init(dev, &mirror->doorbell, &gic, mirror->params.target_mpidr,
+				 mirror->params.gic_iface, mirror->params.sgi);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot map the GICv2 distributor\n");
 
@@ -65,7 +77,7 @@ static int vnlm_probe(struct platform_device *pdev)
 	dev_info(dev, "mirroring %s%s to CPU 0x%llx SGI %u, GICv%d, %s\n",
 		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
 		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
-		 mirror->params.target_mpidr, mirror->params.sgi, arch,
+		 mirror->params.target_mpidr, mirror->params.sgi, gic.arch,
 		 mirror->params.start_enabled ? "enabled" : "disabled");
 	return 0;
 }

@@ -10,9 +10,8 @@
 
 /* Affinity fields of MPIDR_EL1: Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
 #define MPIDR_AFFINITY_MASK	0xff00ffffffULL
-#define GICV2_MAX_INTERFACES	8
-/* ICC_SGI1R_EL1 reaches Aff0 0-255 with the range selector (GICv3.1). */
-#define GICV3_MAX_AFF0		255
+/* ICC_SGI1R_EL1's target list covers Aff0 0-15; above, the range selector. */
+#define GICV3_TARGET_LIST_AFF0	16
 
 const struct vnlm_gic_compatible vnlm_gic_compatibles[] = {
 	{ "arm,gic-v3", VNLM_GIC_V3 },
@@ -31,8 +30,12 @@ static const char *const rule_text[VNLM_ERR_COUNT] = {
 	[VNLM_ERR_NAME_UNTERMINATED] = "is not a NUL-terminated string",
 	[VNLM_ERR_SGI_RANGE] = "is not an SGI (0-15)",
 	[VNLM_ERR_MPIDR_BITS] = "has bits outside the MPIDR affinity fields",
-	[VNLM_ERR_MPIDR_GICV2] = "is not reachable on GICv2 (CPU interface 0-7, Aff1-3 zero)",
-	[VNLM_ERR_MPIDR_GICV3] = "is not reachable through ICC_SGI1R_EL1 (Aff0 > 255)",
+	[VNLM_ERR_MPIDR_GICV2] =
+		"is not reachable on GICv2 as interface Aff0 (0-7, Aff1-3 zero)",
+	[VNLM_ERR_MPIDR_RSS] =
+		"has Aff0 > 15, which needs the range selector (RSS) this GICv3 lacks",
+	[VNLM_ERR_IFACE_RANGE] = "is not a GICv2 CPU interface (0-7)",
+	[VNLM_ERR_IFACE_GICV3] = "is for GICv2 only: GICv3 routes SGIs by affinity",
 	[VNLM_ERR_REGION_SMALL] = "is smaller than the 128-byte shared layout",
 	[VNLM_ERR_REGION_ALIGN] = "is not 64-byte aligned",
 	[VNLM_ERR_REGION_WRAP] = "wraps around the address space",
@@ -114,27 +117,70 @@ VNLM_EXPORT_FOR_KUNIT(vnlm_check_sgi);
  * vnlm_check_target() - judge a linux,target-cpu hardware id
  * @mpidr: the affinity value, as in a cpu node's reg
  * @arch: the interrupt controller the doorbell goes through
+ * @flags: VNLM_TARGET_RSS when the GICv3 supports the range selector (the
+ *	host tool, which cannot read the GIC, passes it); VNLM_TARGET_IFACE
+ *	when a GICv2 CPU interface number is given apart from the MPIDR
  *
  * Whether a Linux CPU has that id is for the caller to check: it needs the
  * cpu nodes, which only the caller has.
  *
  * Return: VNLM_OK or the reason the target cannot be reached.
  */
-enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch)
+enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch, unsigned int flags)
 {
 	if (mpidr & ~MPIDR_AFFINITY_MASK)
 		return VNLM_ERR_MPIDR_BITS;
 	if (arch == VNLM_GIC_V2) {
-		/* GICv2 names CPU interfaces, not MPIDRs: single cluster only. */
-		if ((mpidr & ~0xffULL) || (mpidr & 0xff) >= GICV2_MAX_INTERFACES)
+		/* Without an explicit interface, assume interface n is Aff0 n. */
+		if (!(flags & VNLM_TARGET_IFACE) &&
+		    ((mpidr & ~0xffULL) || (mpidr & 0xff) >= VNLM_GICV2_INTERFACES))
 			return VNLM_ERR_MPIDR_GICV2;
-	} else if ((mpidr & 0xff) > GICV3_MAX_AFF0) {
-		return VNLM_ERR_MPIDR_GICV3;
+	} else if ((mpidr & 0xff) >= GICV3_TARGET_LIST_AFF0 && !(flags & VNLM_TARGET_RSS)) {
+		return VNLM_ERR_MPIDR_RSS;
 	}
 	return VNLM_OK;
 }
 
 VNLM_EXPORT_FOR_KUNIT(vnlm_check_target);
+
+/**
+ * vnlm_check_gic_iface() - judge a linux,gic-cpu-interface value
+ * @iface: the GICv2 CPU interface number the target core is wired to
+ * @arch: the interrupt controller the doorbell goes through
+ *
+ * Whether the GIC implements that many interfaces, and whether one of them
+ * is a Linux CPU's, is for the caller to check against the hardware.
+ *
+ * Return: VNLM_OK or the reason the value cannot be used.
+ */
+enum vnlm_rule vnlm_check_gic_iface(u32 iface, enum vnlm_gic_arch arch)
+{
+	if (arch != VNLM_GIC_V2)
+		return VNLM_ERR_IFACE_GICV3;
+	return iface < VNLM_GICV2_INTERFACES ? VNLM_OK : VNLM_ERR_IFACE_RANGE;
+}
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_gic_iface);
+
+/**
+ * vnlm_sgi_maybe_secure() - whether a Non-secure SGI write may be dropped
+ * @sgi: the INTID, 0-15
+ * @arch: the interrupt controller
+ * @single_security_state: GICD_CTLR.DS reads 1, so there is no Secure group
+ *
+ * Linux cannot read another core's interrupt groups (GICR_IGROUPR0 is
+ * Secure-only while two security states exist), so this is a guess from
+ * the convention of Trusted Firmware-A, which makes SGIs 8-15 Secure on
+ * many platforms.
+ *
+ * Return: true when the caller should warn.
+ */
+bool vnlm_sgi_maybe_secure(u32 sgi, enum vnlm_gic_arch arch, bool single_security_state)
+{
+	return arch == VNLM_GIC_V3 && !single_security_state && sgi >= VNLM_SGI_SECURE_FIRST;
+}
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_sgi_maybe_secure);
 
 /**
  * vnlm_check_region() - judge an instance's shared-memory region

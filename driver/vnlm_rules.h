@@ -16,6 +16,8 @@
 
 #define VNLM_COMPATIBLE		"linux,virtio-net-link-mirror"
 #define VNLM_PROP_REGION	"memory-region"
+#define VNLM_PROP_SRAM		"sram"
+#define VNLM_SRAM_COMPATIBLE	"mmio-sram"
 #define VNLM_PROP_UPLINK_NAME	"linux,uplink"
 #define VNLM_PROP_UPLINK_NODE	"ethernet"
 #define VNLM_PROP_TARGET_CPU	"linux,target-cpu"
@@ -24,10 +26,18 @@
 #define VNLM_PROP_ANNOUNCE	"linux,link-up-announce"
 #define VNLM_PROP_SHM_OFFSET	"linux,shm-offset"
 #define VNLM_PROP_ANNOUNCE_HOLD	"linux,announce-hold-ms"
+#define VNLM_PROP_GIC_IFACE	"linux,gic-cpu-interface"
 
 /* IFNAMSIZ, restated so the host tool does not need Linux headers. */
 #define VNLM_IFNAMSIZ		16
 #define VNLM_SGI_MAX		15
+/* GICv3 SGIs from this one up are the ones TF-A commonly makes Secure. */
+#define VNLM_SGI_SECURE_FIRST	8
+#define VNLM_GICV2_INTERFACES	8
+
+/* vnlm_check_target() flags: what the caller knows of the hardware. */
+#define VNLM_TARGET_RSS		0x1	/* GICv3 range selector: Aff0 > 15 reachable */
+#define VNLM_TARGET_IFACE	0x2	/* GICv2: linux,gic-cpu-interface is given */
 
 /* How long VNLM_S_ANNOUNCE stays raised after a down-to-up transition. */
 #define VNLM_ANNOUNCE_HOLD_MIN_MS	1
@@ -66,8 +76,12 @@ extern const struct vnlm_gic_compatible vnlm_gic_compatibles[];
  * @VNLM_ERR_NAME_UNTERMINATED: the property is not a NUL-terminated string
  * @VNLM_ERR_SGI_RANGE: the SGI is not 0-15
  * @VNLM_ERR_MPIDR_BITS: the target id has bits outside the affinity fields
- * @VNLM_ERR_MPIDR_GICV2: GICv2 can only reach CPU interfaces 0-7
- * @VNLM_ERR_MPIDR_GICV3: the target id is beyond what ICC_SGI1R_EL1 reaches
+ * @VNLM_ERR_MPIDR_GICV2: GICv2 without linux,gic-cpu-interface can only
+ *	reach CPU interfaces 0-7 named by Aff0 (Aff1-3 zero)
+ * @VNLM_ERR_MPIDR_RSS: Aff0 above 15 needs the GICv3 range selector, which
+ *	this GIC lacks
+ * @VNLM_ERR_IFACE_RANGE: linux,gic-cpu-interface is not 0-7
+ * @VNLM_ERR_IFACE_GICV3: linux,gic-cpu-interface given on a GICv3
  * @VNLM_ERR_REGION_SMALL: the region is smaller than VNLM_REGION_MIN_SIZE
  * @VNLM_ERR_REGION_ALIGN: the region base is not 64-byte aligned
  * @VNLM_ERR_REGION_WRAP: base + size overflows
@@ -85,7 +99,9 @@ enum vnlm_rule {
 	VNLM_ERR_SGI_RANGE,
 	VNLM_ERR_MPIDR_BITS,
 	VNLM_ERR_MPIDR_GICV2,
-	VNLM_ERR_MPIDR_GICV3,
+	VNLM_ERR_MPIDR_RSS,
+	VNLM_ERR_IFACE_RANGE,
+	VNLM_ERR_IFACE_GICV3,
 	VNLM_ERR_REGION_SMALL,
 	VNLM_ERR_REGION_ALIGN,
 	VNLM_ERR_REGION_WRAP,
@@ -98,7 +114,9 @@ enum vnlm_rule {
 const char *vnlm_rule_text(enum vnlm_rule rule);
 enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len);
 enum vnlm_rule vnlm_check_sgi(u32 sgi);
-enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch);
+enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch, unsigned int flags);
+enum vnlm_rule vnlm_check_gic_iface(u32 iface, enum vnlm_gic_arch arch);
+bool vnlm_sgi_maybe_secure(u32 sgi, enum vnlm_gic_arch arch, bool single_security_state);
 enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset);
 enum vnlm_rule vnlm_check_announce_hold(u32 ms);
 bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b);

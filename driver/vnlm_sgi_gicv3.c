@@ -5,10 +5,39 @@
  * affinity.  The register is write-only; the GIC driver's own IPIs use it
  * too, and each write is one complete request, so no locking is needed.
  */
+#include <linux/io.h>
 #include <linux/irqchip/arm-gic-v3.h>
 #include <asm/barrier.h>
 
 #include "vnlm_doorbell.h"
+
+/**
+ * vnlm_gicv3_probe() - read the range selector and security support of a GICv3
+ * @gic: arch and gicd_base set; rss and single_security_state filled in
+ *
+ * Like irq-gic-v3, the range selector is usable only when the distributor
+ * (GICD_TYPER.RSS) and the CPU interface (ICC_CTLR_EL1.RSS) both have it;
+ * the CPU interface read is this CPU's, the GIC driver having checked that
+ * all Linux CPUs agree.
+ *
+ * Return: 0 or -ENOMEM when the distributor cannot be mapped.
+ */
+int vnlm_gicv3_probe(struct vnlm_gic *gic)
+{
+	void __iomem *dist;
+	u32 typer, ctlr;
+
+	dist = ioremap(gic->gicd_base, GICD_TYPER + sizeof(u32));
+	if (!dist)
+		return -ENOMEM;
+	ctlr = readl_relaxed(dist + GICD_CTLR);
+	typer = readl_relaxed(dist + GICD_TYPER);
+	iounmap(dist);
+	gic->rss = (typer & GICD_TYPER_RSS) && (gic_read_ctlr() & ICC_CTLR_EL1_RSS);
+	/* DS is RAZ in the Non-secure view while two security states exist. */
+	gic->single_security_state = ctlr & GICD_CTLR_DS;
+	return 0;
+}
 
 /**
  * vnlm_gicv3_sgi_value() - the ICC_SGI1R value that raises @sgi on @mpidr

@@ -54,6 +54,81 @@ BAD = {
                                                  raw=["linux,shm-offset = <0 0x100>;"])),
 }
 
+# GIC-dependent nodes: node -> {gic: property the refusal names, or None
+# when the node must probe}.  SGI 7: below the Secure range TF-A uses.
+GIC_IFACE_SLOT = 19
+GIC_NODES = {
+    # The peer (CPU 2, CPU interface 2) named by interface, its MPIDR in
+    # another cluster: GICv2 routes by the interface, GICv3 refuses.
+    "gic-iface-peer": ({2: None, 3: "linux,gic-cpu-interface"},
+                       dict(slot=GIC_IFACE_SLOT, sgi=7, target=0x100, uplink="dummy7",
+                            raw=["linux,gic-cpu-interface = <2>;"])),
+    # QEMU's GICv2 has SMP=3 CPU interfaces: 3 is not implemented.
+    "gic-iface-absent": ({2: "linux,gic-cpu-interface", 3: "linux,gic-cpu-interface"},
+                         dict(slot=20, sgi=7, target=0x100, uplink="eth0",
+                              raw=["linux,gic-cpu-interface = <3>;"])),
+    # Interface 1 is CPU 1's, a Linux CPU (read from its GICD_ITARGETSR0).
+    "gic-iface-linux": ({2: "linux,gic-cpu-interface", 3: "linux,gic-cpu-interface"},
+                        dict(slot=21, sgi=7, target=0x100, uplink="eth0",
+                             raw=["linux,gic-cpu-interface = <1>;"])),
+    "gic-iface-range": ({2: "linux,gic-cpu-interface", 3: "linux,gic-cpu-interface"},
+                        dict(slot=22, sgi=7, target=0x100, uplink="eth0",
+                             raw=["linux,gic-cpu-interface = <8>;"])),
+    # Aff0 16: GICv3 needs the range selector, which QEMU's GICv3 lacks.
+    "gic-target-aff0-16": ({2: "linux,target-cpu", 3: "linux,target-cpu"},
+                           dict(slot=23, sgi=7, target=0x10, uplink="eth0")),
+}
+# Refusals only the hardware can tell (the host tool cannot read the GIC).
+GIC_HW_ONLY = {2: {"gic-iface-absent", "gic-iface-linux"}, 3: {"gic-target-aff0-16"}}
+
+# An mmio-sram node over slot SRAM_SLOT's RAM (kept out of Linux's memory by
+# a no-map reservation, as on-chip SRAM is never RAM): partition shm@0 is
+# mirror-sram's, at the address the peer reads; shm@800 is taken by one of
+# SRAM_DUP only (the genalloc claim); shm@c00 has no pool property.
+SRAM_SLOT = 24
+SRAM_BASE = board.SHM_BASE + SRAM_SLOT * board.SHM_STRIDE
+SRAM_DUP = ("sram-dup-a", "sram-dup-b")
+SRAM_NODES = f"""
+	sram@{SRAM_BASE:x} {{
+		compatible = "mmio-sram";
+		reg = <0x0 0x{SRAM_BASE:x} 0x0 0x1000>;
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges = <0x0 0x0 0x{SRAM_BASE:x} 0x1000>;
+
+		vnet_sram: shm@0 {{
+			reg = <0x0 0x800>;
+			label = "vnet-sram";
+			pool;
+		}};
+
+		vnet_sram_dup: shm@800 {{
+			reg = <0x800 0x400>;
+			label = "vnet-sram-dup";
+			pool;
+		}};
+
+		vnet_sram_nopool: shm@c00 {{
+			reg = <0xc00 0x400>;
+		}};
+	}};"""
+SRAM_RESERVED = f"""
+		sram_backing: sram-backing@{SRAM_BASE:x} {{
+			reg = <0x0 0x{SRAM_BASE:x} 0x0 0x1000>;
+			no-map;
+		}};"""
+
+BAD.update({
+    "bad-sram-not-sram": ("sram", dict(region=None, sgi=8, uplink="eth0",
+                                       raw=["sram = <&vnet0_shm>;"])),
+    "bad-sram-no-pool": ("sram", dict(region=None, sgi=8, uplink="eth0",
+                                      raw=["sram = <&vnet_sram_nopool>;"])),
+    "bad-sram-and-region": ("sram", dict(slot=0, sgi=8, uplink="eth0",
+                                         raw=["sram = <&vnet_sram>;"])),
+    "bad-sram-dangling": ("sram", dict(region=None, sgi=8, uplink="eth0",
+                                       raw=["sram = <0xdead>;"])),
+})
+
 # Two instances sharing one region at different offsets both probe.
 POOL = {"mirror-pool-a": 0x0, "mirror-pool-b": 0x800}
 
@@ -88,11 +163,18 @@ def overlay():
     ]
     for name, (_, d) in BAD.items():
         inst.append(dict(d, name=name))
+    for name, (_, d) in GIC_NODES.items():
+        inst.append(dict(d, name=name))
     for name in SHARED:
         inst.append(dict(name=name, slot=SHARED_SLOT, sgi=13, uplink="dummy5"))
     for name, off in POOL.items():
         inst.append(dict(name=name, region="pool_shm", offset=off, sgi=13, uplink="dummy6"))
-    return board.mirror_overlay(inst, EXTRA_RESERVED)
+    inst.append(dict(name="mirror-sram", region=None, sgi=6, uplink="dummy8",
+                     raw=["sram = <&vnet_sram>;"]))
+    for name in SRAM_DUP:
+        inst.append(dict(name=name, region=None, sgi=6, uplink="dummy9",
+                         raw=["sram = <&vnet_sram_dup>;", "linux,shm-offset = <0x80>;"]))
+    return board.mirror_overlay(inst, EXTRA_RESERVED + SRAM_RESERVED, SRAM_NODES)
 
 
 def slot(name):
@@ -388,7 +470,8 @@ def test_bad_nodes(g):
     # The host tool, on the same DTB, must say exactly what the driver said.
     tool = subprocess.run([os.path.join(board.BUILD, "vnlm-dtb"), "check", g.dtb],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    said = set(tool.stderr.splitlines())
+    own = set(GIC_NODES) | set(SRAM_DUP)  # judged by test_gic_nodes, test_sram
+    said = {l for l in tool.stderr.splitlines() if l.split(":", 1)[0].lstrip("/") not in own}
     for note in notes:
         msg = note.split(": error -", 1)[-1].split(": ", 1)[-1]
         if "already in use" in msg:
@@ -399,6 +482,79 @@ def test_bad_nodes(g):
         expect(msg in said, f"driver said {msg!r}; the tool said:\n" + "\n".join(sorted(said)))
     expect(len(said) == len(notes), f"tool flagged {len(said)} nodes, driver {len(notes)}")
     return "\n".join(notes)
+
+
+def test_gic_nodes(g):
+    """GICv2 CPU interface apart from Aff0, GICv3 range selector: what
+    probes rings the peer; what cannot reach it fails alone, naming the
+    property, and the host tool agrees where the DT alone can tell."""
+    log = g.out("dmesg | grep vnet-link-mirror")
+    tool = subprocess.run([os.path.join(board.BUILD, "vnlm-dtb"), "check", g.dtb],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said = {l for l in tool.stderr.splitlines() if l.split(":", 1)[0].lstrip("/") in GIC_NODES}
+    notes = []
+    for node, (want, _) in GIC_NODES.items():
+        prop = want[g.gic]
+        bound = g.sh(f"test -e /sys/bus/platform/devices/{node}/driver", check=False)[0] == 0
+        if prop is None:
+            expect(bound, f"{node} did not probe on GICv{g.gic}:\n{log[-1500:]}")
+            continue
+        lines = [l for l in log.splitlines() if f"/{node}: {prop}" in l]
+        expect(lines, f"{node}: no message naming /{node} and {prop}:\n{log[-1500:]}")
+        expect(not bound, f"{node} is bound")
+        note = re.sub(r"^\[\s*[0-9.]+\]\s*", "", lines[-1])
+        notes.append(note)
+        msg = note.split(": error -", 1)[-1].split(": ", 1)[-1]
+        if node in GIC_HW_ONLY[g.gic]:
+            expect(not any(l.startswith(f"/{node}:") for l in said),
+                   f"the tool cannot know {node} is wrong, yet said {said}")
+        else:
+            expect(msg in said, f"driver said {msg!r}; the tool said:\n" + "\n".join(sorted(said)))
+    if g.gic == 2:
+        # The peer must take SGI 7 through interface 2 and read the state.
+        mark = head(g)
+        g.sh("ip link add dummy7 type dummy && ip link set dummy7 up")
+        v = wait_view(g, GIC_IFACE_SLOT, lambda v: v.status & UP, what="gic-iface-peer up")
+        g.wait_peer(lambda p: [r for r in p.records(mark)
+                               if r.intid == 7 and r.slot == GIC_IFACE_SLOT and r.status & UP],
+                    what="SGI 7 with gic-iface-peer's link up")
+        g.sh("ip link del dummy7")
+        wait_view(g, GIC_IFACE_SLOT, lambda v: not v.status & UP, what="gic-iface-peer down")
+        notes.append(f"GICv2 interface 2: the peer read {v}")
+    # QEMU virt without EL3 has one security state (GICD_CTLR.DS = 1):
+    # no Secure-SGI warning, though the good nodes use SGIs 8-14.
+    warned = [l for l in log.splitlines() if "may be Secure" in l]
+    expect(not warned, f"Secure-SGI warning with GICD_CTLR.DS set: {warned}")
+    return "\n".join(notes)
+
+
+def test_sram(g):
+    """A region from an mmio-sram partition: the peer reads the link state
+    where the partition is; two instances on one SRAM range: one keeps it."""
+    log = g.out("dmesg | grep vnet-link-mirror")
+    if g.sh("test -e /sys/bus/platform/devices/mirror-sram/driver", check=False)[0]:
+        why = g.out("cat /sys/kernel/debug/devices_deferred; ls /sys/bus/platform/drivers/sram; "
+                    "dmesg | grep -i sram | tail")
+        raise AssertionError(f"mirror-sram did not probe:\n{why}")
+    g.sh("ip link add dummy8 type dummy && ip link set dummy8 mtu 1400 up")
+    v = wait_view(g, SRAM_SLOT, lambda v: v.status & UP and v.mtu == 1400,
+                  what="mirror-sram: dummy8 up, MTU 1400")
+    g.sh("ip link set dummy8 down")
+    wait_view(g, SRAM_SLOT, lambda v: not v.status & UP, what="mirror-sram: dummy8 down")
+    g.sh("ip link del dummy8")
+    iomem = g.out(f"grep -i '{SRAM_BASE:x}' /proc/iomem")
+    bound = [n for n in SRAM_DUP
+             if g.sh(f"test -e /sys/bus/platform/devices/{n}/driver", check=False)[0] == 0]
+    expect(len(bound) == 1, f"two nodes on one SRAM range: {bound} bound, expected one")
+    loser = [n for n in SRAM_DUP if n not in bound][0]
+    lines = [l for l in log.splitlines() if f"/{loser}: sram" in l and "in use" in l]
+    expect(lines, f"{loser}: no 'sram ... in use' message:\n{log[-1500:]}")
+    tool = subprocess.run([os.path.join(board.BUILD, "vnlm-dtb"), "check", g.dtb],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    flagged = [l for l in tool.stderr.splitlines()
+               if l.split(":", 1)[0].lstrip("/") in SRAM_DUP and ": sram " in l and "overlaps" in l]
+    expect(len(flagged) == 1, f"the tool did not flag one of {SRAM_DUP}:\n{tool.stderr}")
+    return f"the peer read {v}\n{lines[-1]}\n{iomem}"
 
 
 def test_nic_driver_unbind(g):
@@ -484,6 +640,8 @@ SUITES = [Suite("mirror-driver", [
     ("uplink moved to another netns and back", test_netns_move),
     ("PCIe hot-plug: device_add, then device_del", test_hotplug),
     ("each bad node fails alone, naming its property", test_bad_nodes),
+    ("GIC reach: v2 CPU interface apart from Aff0, v3 range selector", test_gic_nodes),
+    ("region from an mmio-sram partition (sram phandle)", test_sram),
 ], overlay=overlay(), nics=[PCI_UPLINK, MMIO_UPLINK, HOTPLUG_PORT],
-    symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=16, setup=setup,
+    symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=SRAM_SLOT + 1, setup=setup,
     flavours=board.FLAVOURS + board.LANE_FLAVOURS)]

@@ -341,12 +341,12 @@ def peer_image(arch="arm64"):
     return os.path.join(BUILD, ARCHES[arch]["peer"])
 
 
-def mirror_overlay(instances, extra_reserved=""):
+def mirror_overlay(instances, extra_reserved="", extra_nodes=""):
     """An overlay text for a list of instance dicts (test boards).
 
     Each dict: slot (region index), sgi, and any of uplink, ethernet
     (a label), target, disabled, announce, raw (extra property lines),
-    region (override label), name.
+    region (override label), name.  extra_nodes: more root nodes (text).
     """
     res = [f"""
 		rtos_image: rtos@{PEER_ENTRY:x} {{
@@ -399,7 +399,7 @@ def mirror_overlay(instances, extra_reserved=""):
 		ranges;
 {''.join(res)}{extra_reserved}
 	}};
-{''.join(nodes)}
+{''.join(nodes)}{extra_nodes}
 }};
 """
 

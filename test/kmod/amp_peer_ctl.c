@@ -92,19 +92,18 @@ static int psci_cpu_on(unsigned long target, unsigned long pc, unsigned long ctx
 
 static int __init amp_peer_ctl_init(void)
 {
-	enum vnlm_gic_arch gic;
-	phys_addr_t gicd;
+	struct vnlm_gic gic;
 	unsigned int sgi;
 	int ret;
 
-	ret = vnlm_gic_arch(&gic, &gicd);
+	ret = vnlm_gic_probe(&gic);
 	if (ret)
 		return ret;
 	ctl_dev = root_device_register("amp_peer_ctl");
 	if (IS_ERR(ctl_dev))
 		return PTR_ERR(ctl_dev);
 	for (sgi = 0; sgi <= VNLM_SGI_MAX; sgi++) {
-		ret = vnlm_doorbell_init(ctl_dev, &doorbells[sgi], gic, gicd, mpidr, sgi);
+		ret = vnlm_doorbell_init(ctl_dev, &doorbells[sgi], &gic, mpidr, -1, sgi);
 		if (ret)
 			goto fail;
 	}

@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(&b, data + 8, 8);
 		memcpy(&c, data + 16, 8);
 		vnlm_check_region(a, b, c);
-		vnlm_check_target(a, (c & 1) ? VNLM_GIC_V3 : VNLM_GIC_V2);
+		vnlm_check_target(a, (c & 1) ? VNLM_GIC_V3 : VNLM_GIC_V2, (unsigned int)(c >> 1) & 3);
+		vnlm_check_gic_iface((uint32_t)b, (c & 1) ? VNLM_GIC_V3 : VNLM_GIC_V2);
 		vnlm_check_sgi((uint32_t)b);
 		vnlm_regions_overlap(a, b | 1, c, (a ^ c) | 1);
 		vnlm_check_uplink_name((const char *)data, size);

@@ -121,6 +121,31 @@ static void parse_sgi(const void *fdt, struct instance *inst, report_fn report)
 		inst->errors++, report(inst, VNLM_PROP_SGI, "%u %s", inst->sgi, vnlm_rule_text(rule));
 }
 
+/* Returns false when linux,gic-cpu-interface is there and wrong (reported). */
+static bool parse_gic_iface(const void *fdt, struct instance *inst, enum vnlm_gic_arch arch,
+			    report_fn report)
+{
+	const char *prop = VNLM_PROP_GIC_IFACE;
+	const fdt32_t *p;
+	enum vnlm_rule rule;
+	int len;
+
+	p = fdt_getprop(fdt, inst->offset, prop, &len);
+	if (!p)
+		return true;
+	if (len != 4) {
+		inst->errors++, report(inst, prop, "must be one cell, not %d bytes", len);
+		return false;
+	}
+	rule = vnlm_check_gic_iface(fdt32_to_cpu(*p), arch);
+	if (rule) {
+		inst->errors++, report(inst, prop, "%u %s", fdt32_to_cpu(*p), vnlm_rule_text(rule));
+		return false;
+	}
+	inst->has_gic_iface = true;
+	return true;
+}
+
 static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_arch arch,
 			 report_fn report)
 {
@@ -128,6 +153,13 @@ static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_a
 	enum vnlm_rule rule;
 	char cpu[256];
 	int len;
+
+	/*
+	 * The GICv3 range selector is in the hardware, not the DT: assume it,
+	 * the driver checks it at probe.
+	 */
+	if (!parse_gic_iface(fdt, inst, arch, report))
+		return;
 
 	p = fdt_getprop(fdt, inst->offset, VNLM_PROP_TARGET_CPU, &len);
 	if (!p) {
@@ -141,7 +173,8 @@ static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_a
 	}
 	inst->has_target = true;
 	inst->target = read_cells(p, len / 4);
-	rule = vnlm_check_target(inst->target, arch);
+	rule = vnlm_check_target(inst->target, arch,
+				 VNLM_TARGET_RSS | (inst->has_gic_iface ? VNLM_TARGET_IFACE : 0));
 	if (rule)
 		inst->errors++, report(inst, VNLM_PROP_TARGET_CPU, "0x%llx %s",
 				       (unsigned long long)inst->target, vnlm_rule_text(rule));
@@ -150,13 +183,84 @@ static void parse_target(const void *fdt, struct instance *inst, enum vnlm_gic_a
 				       (unsigned long long)inst->target, cpu);
 }
 
+/*
+ * sram = <&part>: a child of an mmio-sram node with the pool property, its
+ * reg translated through the mmio-sram node's ranges (one level: the SRAM
+ * node is expected at the root or on a bus without translation).
+ */
+static bool parse_sram(const void *fdt, struct instance *inst, report_fn report)
+{
+	const char *prop = VNLM_PROP_SRAM;
+	int len, snode, parent, ac, sc, pac, rlen, i;
+	const fdt32_t *p, *reg, *ranges;
+	uint64_t addr;
+
+	if (fdt_getprop(fdt, inst->offset, VNLM_PROP_REGION, NULL)) {
+		inst->errors++, report(inst, prop, "and " VNLM_PROP_REGION " cannot both be given");
+		return false;
+	}
+	p = fdt_getprop(fdt, inst->offset, prop, &len);
+	snode = len >= 4 ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*p)) : -1;
+	if (snode < 0) {
+		inst->errors++, report(inst, prop, "is not a phandle to a node");
+		return false;
+	}
+	fdt_get_path(fdt, snode, inst->region_path, sizeof(inst->region_path));
+	parent = fdt_parent_offset(fdt, snode);
+	if (parent < 0 || fdt_node_check_compatible(fdt, parent, VNLM_SRAM_COMPATIBLE)) {
+		inst->errors++, report(inst, prop, "%s is not a child of an " VNLM_SRAM_COMPATIBLE
+				       " node", inst->region_path);
+		return false;
+	}
+	if (!fdt_getprop(fdt, snode, "pool", NULL)) {
+		inst->errors++, report(inst, prop, "%s has no pool property", inst->region_path);
+		return false;
+	}
+	reg = fdt_getprop(fdt, snode, "reg", &len);
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	pac = fdt_parent_offset(fdt, parent) >= 0 ?
+		fdt_address_cells(fdt, fdt_parent_offset(fdt, parent)) : -1;
+	ranges = fdt_getprop(fdt, parent, "ranges", &rlen);
+	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || pac < 1 || pac > 2 ||
+	    len < (ac + sc) * 4 || !ranges) {
+		inst->errors++, report(inst, prop, "%s has no usable reg", inst->region_path);
+		return false;
+	}
+	addr = read_cells(reg, ac);
+	inst->region_size = read_cells(reg + ac, sc);
+	inst->region_base = addr;	/* empty ranges: identity */
+	for (i = 0; rlen > 0 && i + ac + pac + sc <= rlen / 4; i += ac + pac + sc) {
+		uint64_t cbase = read_cells(ranges + i, ac);
+		uint64_t pbase = read_cells(ranges + i + ac, pac);
+		uint64_t size = read_cells(ranges + i + ac + pac, sc);
+
+		if (addr >= cbase && addr - cbase < size) {
+			inst->region_base = pbase + (addr - cbase);
+			return true;
+		}
+	}
+	if (rlen > 0) {
+		inst->errors++, report(inst, prop, "%s has no usable reg", inst->region_path);
+		return false;
+	}
+	return true;
+}
+
 static void parse_region(const void *fdt, struct instance *inst, report_fn report)
 {
-	const char *prop = VNLM_PROP_REGION;
+	bool sram = fdt_getprop(fdt, inst->offset, VNLM_PROP_SRAM, NULL);
+	const char *prop = sram ? VNLM_PROP_SRAM : VNLM_PROP_REGION;
 	int len, rnode, parent, ac, sc;
 	const fdt32_t *p, *reg;
 	enum vnlm_rule rule;
 
+	inst->region_prop = prop;
+	if (sram) {
+		if (!parse_sram(fdt, inst, report))
+			return;
+		goto judge;
+	}
 	p = fdt_getprop(fdt, inst->offset, prop, &len);
 	if (!p) {
 		inst->errors++, report(inst, prop, "is missing");
@@ -185,6 +289,7 @@ static void parse_region(const void *fdt, struct instance *inst, report_fn repor
 	}
 	inst->region_base = read_cells(reg, ac);
 	inst->region_size = read_cells(reg + ac, sc);
+judge:
 	p = fdt_getprop(fdt, inst->offset, VNLM_PROP_SHM_OFFSET, &len);
 	if (p && len != 4) {
 		inst->errors++, report(inst, VNLM_PROP_SHM_OFFSET, "must be one cell, not %d bytes",
@@ -307,7 +412,7 @@ int check_all(const void *fdt, report_fn report, const char *only_path)
 				const struct instance *who =
 					only_path && !strcmp(only_path, all[j].path) ? &all[j] : &all[i];
 
-				report(who, VNLM_PROP_REGION, "%s %s (%s)", all[i].region_path,
+				report(who, who->region_prop, "%s %s (%s)", all[i].region_path,
 				       vnlm_rule_text(VNLM_ERR_REGION_OVERLAP),
 				       who == &all[i] ? all[j].path : all[i].path);
 				all[who - all].errors++;

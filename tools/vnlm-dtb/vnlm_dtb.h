@@ -29,6 +29,7 @@ struct instance {
 	const char *uplink;		/* NULL when absent */
 	char ethernet[256];		/* path of the ethernet phandle's node */
 	bool has_target;
+	bool has_gic_iface;
 	uint64_t target;
 	bool has_sgi;
 	uint32_t sgi;
@@ -36,6 +37,7 @@ struct instance {
 	bool announce;
 	bool has_region;
 	char region_path[256];
+	const char *region_prop;	/* memory-region or sram */
 	uint64_t region_base;
 	uint64_t region_size;
 	uint32_t shm_offset;
