@@ -17,6 +17,7 @@
  * @uplink_name: linux,uplink, or empty
  * @uplink_np: the ethernet phandle's node (a reference is held), or NULL;
  *	it wins over @uplink_name
+ * @doorbell: which doorbell the node describes
  * @target_mpidr: linux,target-cpu
  * @sgi: linux,doorbell-sgi
  * @start_enabled: false when linux,notify-disabled is present
@@ -26,6 +27,7 @@
 struct vnlm_params {
 	char uplink_name[IFNAMSIZ];
 	struct device_node *uplink_np;
+	enum vnlm_doorbell_kind doorbell;
 	u64 target_mpidr;
 	u32 sgi;
 	bool start_enabled;
@@ -39,7 +41,7 @@ struct vnlm_params {
  * @list: entry in the list of mirrors the notifier walks (RTNL)
  * @params: from the DT node
  * @shm: the mapped shared region
- * @doorbell: the prepared SGI
+ * @doorbell: the prepared doorbell
  * @uplink: the netdev followed, held with @uplink_tracker, or NULL (RTNL)
  * @uplink_tracker: reference tracker for @uplink
  * @enabled: mirroring is on (written under RTNL)
@@ -47,6 +49,7 @@ struct vnlm_params {
  * @seq: the generation counter last written (RTNL)
  * @events: uplink events seen
  * @doorbells: doorbells raised
+ * @last_outcome: what became of the last one (RTNL)
  */
 struct vnlm_mirror {
 	struct device *dev;
@@ -61,9 +64,11 @@ struct vnlm_mirror {
 	u32 seq;
 	u64 events;
 	u64 doorbells;
+	enum vnlm_ring_outcome last_outcome;
 };
 
 /* vnlm_dt.c */
+int vnlm_parse_doorbell_kind(struct device *dev, enum vnlm_doorbell_kind *kind);
 int vnlm_parse_params(struct device *dev, enum vnlm_gic_arch arch,
 		      struct vnlm_params *params);
 

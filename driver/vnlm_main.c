@@ -19,12 +19,34 @@
 #include "vnlm_compat.h"
 #include "vnlm_rules.h"
 
+/* The rest of probe for a mailbox doorbell: the region is mapped. */
+static int vnlm_probe_mbox(struct platform_device *pdev, struct vnlm_mirror *mirror)
+{
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	ret = vnlm_mbox_doorbell_init(dev, &mirror->doorbell);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, mirror);
+	rtnl_lock();
+	vnlm_mirror_start(mirror);
+	rtnl_unlock();
+
+	dev_info(dev, "mirroring %s%s through mailbox %s, %s\n",
+		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
+		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
+		 vnlm_mbox_controller_name(&mirror->doorbell),
+		 mirror->params.start_enabled ? "enabled" : "disabled");
+	return 0;
+}
+
 static int vnlm_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct vnlm_mirror *mirror;
-	enum vnlm_gic_arch arch;
-	phys_addr_t gicd_base;
+	enum vnlm_gic_arch arch = 0;
+	phys_addr_t gicd_base = 0;
 	struct resource *res;
 	int ret;
 
@@ -33,10 +55,15 @@ static int vnlm_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	mirror->dev = dev;
 
-	ret = vnlm_gic_arch(&arch, &gicd_base);
+	ret = vnlm_parse_doorbell_kind(dev, &mirror->params.doorbell);
 	if (ret)
-		return dev_err_probe(dev, ret,
-				     "no GICv2 or GICv3 interrupt controller in the DT\n");
+		return ret;
+	if (mirror->params.doorbell == VNLM_DOORBELL_SGI) {
+		ret = vnlm_gic_arch(&arch, &gicd_base);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "no GICv2 or GICv3 interrupt controller in the DT\n");
+	}
 	ret = vnlm_parse_params(dev, arch, &mirror->params);
 	if (ret)
 		return ret;
@@ -50,6 +77,9 @@ static int vnlm_probe(struct platform_device *pdev)
 	mirror->shm = devm_ioremap_wc(dev, res->start, VNLM_REGION_MIN_SIZE);
 	if (!mirror->shm)
 		return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
+
+	if (mirror->params.doorbell == VNLM_DOORBELL_MBOX)
+		return vnlm_probe_mbox(pdev, mirror);
 
 	ret = vnlm_doorbell_init(dev, &mirror->doorbell, arch, gicd_base,
 				 mirror->params.target_mpidr, mirror->params.sgi);
@@ -71,9 +101,17 @@ static int vnlm_probe(struct platform_device *pdev)
 
 static void vnlm_remove(struct platform_device *pdev)
 {
+	struct vnlm_mirror *mirror = platform_get_drvdata(pdev);
+
 	rtnl_lock();
-	vnlm_mirror_stop(platform_get_drvdata(pdev));
+	vnlm_mirror_stop(mirror);
 	rtnl_unlock();
+	/* Also how a mailbox controller's unbind reaches us (device link). */
+	if (mirror->doorbell.kind == VNLM_DOORBELL_MBOX)
+		dev_info(&pdev->dev,
+			 "released mailbox %s: RTOS told link down (last doorbell %s)\n",
+			 vnlm_mbox_controller_name(&mirror->doorbell),
+			 vnlm_ring_outcome_name(mirror->last_outcome));
 }
 
 VNLM_DEFINE_REMOVE_INT(vnlm_remove);

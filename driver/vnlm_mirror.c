@@ -101,7 +101,8 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 			 (u32)mirror->doorbells);
 	mirror->seq += 2;
 	mirror->published = *state;
-	vnlm_doorbell_ring(&mirror->doorbell);
+	mirror->last_outcome = vnlm_doorbell_ring(&mirror->doorbell,
+						  (u32)mirror->doorbells);
 	trace_vnlm_doorbell(mirror, stamp);
 }
 

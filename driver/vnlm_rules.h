@@ -21,6 +21,9 @@
 #define VNLM_PROP_DISABLED	"linux,notify-disabled"
 #define VNLM_PROP_ANNOUNCE	"linux,link-up-announce"
 #define VNLM_PROP_SHM_OFFSET	"linux,shm-offset"
+#define VNLM_PROP_MBOXES	"mboxes"
+#define VNLM_PROP_MBOX_NAMES	"mbox-names"
+#define VNLM_MBOX_DOORBELL	"doorbell"
 
 /* IFNAMSIZ, restated so the host tool does not need Linux headers. */
 #define VNLM_IFNAMSIZ		16
@@ -65,6 +68,9 @@ extern const struct vnlm_gic_compatible vnlm_gic_compatibles[];
  * @VNLM_ERR_REGION_WRAP: base + size overflows
  * @VNLM_ERR_REGION_OFFSET: linux,shm-offset leaves no room for the layout
  * @VNLM_ERR_REGION_OVERLAP: the region overlaps another instance's
+ * @VNLM_ERR_DOORBELL_BOTH: mboxes together with linux,target-cpu or
+ *	linux,doorbell-sgi: one doorbell only
+ * @VNLM_ERR_DOORBELL_NAME: mboxes without mbox-names naming "doorbell"
  * @VNLM_ERR_COUNT: number of verdicts
  */
 enum vnlm_rule {
@@ -82,6 +88,8 @@ enum vnlm_rule {
 	VNLM_ERR_REGION_WRAP,
 	VNLM_ERR_REGION_OFFSET,
 	VNLM_ERR_REGION_OVERLAP,
+	VNLM_ERR_DOORBELL_BOTH,
+	VNLM_ERR_DOORBELL_NAME,
 	VNLM_ERR_COUNT,
 };
 
@@ -90,6 +98,8 @@ enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len);
 enum vnlm_rule vnlm_check_sgi(u32 sgi);
 enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch);
 enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset);
+enum vnlm_rule vnlm_check_doorbell_choice(bool has_sgi_props, bool has_mboxes,
+					  const char *names, size_t names_len);
 bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b);
 
 #endif /* VNLM_RULES_H */
