@@ -286,19 +286,32 @@ def our_modules(flavour="debian"):
         return [os.path.join(BUILD, "debug-src", "test", "kmod", "amp-peer-ctl.ko")]
     top = TOP if flavour == "debian" else os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
     return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
-            os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]
+            os.path.join(top, "test", "kmod", "amp-peer-ctl.ko"),
+            os.path.join(top, "test", "kmod", "vnlm-test-mbox.ko")]
 
 
 def peer_image(arch="arm64"):
     return os.path.join(BUILD, ARCHES[arch]["peer"])
 
 
-def mirror_overlay(instances, extra_reserved=""):
+# The test mailbox controller's node (test/kmod/vnlm_test_mbox.c): channel
+# n is SGI n plus the peer's mailbox cell n.
+TEST_MAILBOX_LABEL = "vnlm_mbox"
+TEST_MAILBOX = f"""
+	{TEST_MAILBOX_LABEL}: vnlm-test-mailbox {{
+		compatible = "vnlm-test,sgi-mailbox";
+		#mbox-cells = <1>;
+	}};"""
+
+
+def mirror_overlay(instances, extra_reserved="", test_mailbox=False):
     """An overlay text for a list of instance dicts (test boards).
 
     Each dict: slot (region index), sgi, and any of uplink, ethernet
     (a label), target, disabled, announce, raw (extra property lines),
-    region (override label), name.
+    region (override label), name, mbox (a channel of the test mailbox:
+    mboxes/mbox-names in place of linux,target-cpu/linux,doorbell-sgi).
+    @test_mailbox: add the test mailbox controller's node.
     """
     res = [f"""
 		rtos_image: rtos@{PEER_ENTRY:x} {{
@@ -325,7 +338,10 @@ def mirror_overlay(instances, extra_reserved=""):
             props.append(f'linux,uplink = "{inst["uplink"]}";')
         if "ethernet" in inst:
             props.append(f"ethernet = <&{inst['ethernet']}>;")
-        if inst.get("target", RTOS_MPIDR) is not None:
+        if inst.get("mbox") is not None:
+            props.append(f"mboxes = <&{TEST_MAILBOX_LABEL} {inst['mbox']}>;")
+            props.append('mbox-names = "doorbell";')
+        elif inst.get("target", RTOS_MPIDR) is not None:
             props.append(f"linux,target-cpu = <0x{inst.get('target', RTOS_MPIDR):x}>;")
         if inst.get("sgi") is not None:
             props.append(f"linux,doorbell-sgi = <{inst['sgi']}>;")
@@ -351,7 +367,7 @@ def mirror_overlay(instances, extra_reserved=""):
 		ranges;
 {''.join(res)}{extra_reserved}
 	}};
-{''.join(nodes)}
+{''.join(nodes)}{TEST_MAILBOX if test_mailbox else ""}
 }};
 """
 
