@@ -64,7 +64,7 @@ struct vnlm_mbox {
 	struct vnlm_doorbell *db;
 	struct mbox_client cl;
 	struct mbox_chan *chan;
-	spinlock_t lock;
+	spinlock_t lock;	/* see @lock above */
 	u32 words[VNLM_MBOX_WORDS];
 	unsigned int next;
 	unsigned int pending;

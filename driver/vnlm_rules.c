@@ -38,7 +38,7 @@ static const char *const rule_text[VNLM_ERR_COUNT] = {
 	[VNLM_ERR_REGION_WRAP] = "wraps around the address space",
 	[VNLM_ERR_REGION_OFFSET] = "has no room for the 128-byte shared layout at linux,shm-offset",
 	[VNLM_ERR_REGION_OVERLAP] = "overlaps another instance's region",
-	[VNLM_ERR_DOORBELL_BOTH] = "cannot go with linux,target-cpu or linux,doorbell-sgi (one doorbell per node)",
+	[VNLM_ERR_DOORBELL_BOTH] = "cannot go with linux,target-cpu or linux,doorbell-sgi",
 	[VNLM_ERR_DOORBELL_NAME] = "needs mbox-names with a \"doorbell\" entry",
 };
 

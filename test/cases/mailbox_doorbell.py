@@ -177,4 +177,4 @@ SUITES = [Suite("mailbox-doorbell", [
     ("queue full: counted, RTNL never blocked, rebind recovers", test_queue_full_rtnl_free),
     ("controller unbound: the instance goes with the peer told link down",
      test_controller_vanishes),
-], overlay=overlay(), nslots=1, setup=setup, flavours=("debian",))]
+], overlay=overlay(), nslots=1, setup=setup, flavours=("debian", "bullseye", "backports", "armhf"))]
