@@ -8,6 +8,8 @@
 #define VNLM_DOORBELL_H
 
 #include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/kconfig.h>
 #include <linux/types.h>
 
 #include "vnlm_rules.h"
@@ -85,9 +87,23 @@ int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
 enum vnlm_ring_outcome vnlm_doorbell_ring(struct vnlm_doorbell *db, u32 word);
 const char *vnlm_ring_outcome_name(enum vnlm_ring_outcome outcome);
 
-/* vnlm_doorbell_mbox.c */
+/* vnlm_doorbell_mbox.c, built with CONFIG_MAILBOX (a bool) */
+#if IS_ENABLED(CONFIG_MAILBOX)
 int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db);
 const char *vnlm_mbox_controller_name(const struct vnlm_doorbell *db);
+#else
+static inline int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db)
+{
+	return dev_err_probe(dev, -ENODEV,
+			     "%pOF: mboxes: this kernel has no mailbox framework (CONFIG_MAILBOX)\n",
+			     dev->of_node);
+}
+
+static inline const char *vnlm_mbox_controller_name(const struct vnlm_doorbell *db)
+{
+	return "";
+}
+#endif
 
 /* vnlm_sgi_gicv2.c */
 int vnlm_gicv2_sgi_init(struct device *dev, struct vnlm_doorbell *db,
