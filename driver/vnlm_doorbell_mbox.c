@@ -124,6 +124,7 @@ static void vnlm_mbox_timeout(struct work_struct *work)
 	}
 }
 
+/* Context: RTNL held (the one caller, mirror_publish()); never sleeps. */
 static enum vnlm_ring_outcome vnlm_mbox_ring(struct vnlm_doorbell *db, u32 word)
 {
 	struct vnlm_mbox *mb = db->mbox;
@@ -146,6 +147,10 @@ static enum vnlm_ring_outcome vnlm_mbox_ring(struct vnlm_doorbell *db, u32 word)
 	if (ret < 0) {
 		spin_lock_irqsave(&mb->lock, flags);
 		mb->pending--;
+		/* not queued: its word is free again (rings are serialised by
+		 * RTNL), so the live words are always the newest ones
+		 */
+		mb->next = (mb->next + VNLM_MBOX_WORDS - 1) % VNLM_MBOX_WORDS;
 		spin_unlock_irqrestore(&mb->lock, flags);
 		outcome = ret == -ENOBUFS ? VNLM_RING_FULL : VNLM_RING_GONE;
 	}
