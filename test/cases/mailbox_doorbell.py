@@ -185,5 +185,5 @@ SUITES = [
     Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup,
           flavours=("debian",)),
     Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup, gics=(3,),
-          flavours=("bullseye", "backports", "armhf")),
+          flavours=("bullseye", "backports")),
 ]
