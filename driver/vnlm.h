@@ -18,6 +18,7 @@
  * @uplink_name: linux,uplink, or empty
  * @uplink_np: the ethernet phandle's node (a reference is held), or NULL;
  *	it wins over @uplink_name
+ * @doorbell: which doorbell the node describes
  * @target_mpidr: linux,target-cpu
  * @gic_iface: GICv2: linux,gic-cpu-interface, or -1 when absent (Aff0 is used)
  * @sgi: linux,doorbell-sgi
@@ -31,6 +32,7 @@
 struct vnlm_params {
 	char uplink_name[IFNAMSIZ];
 	struct device_node *uplink_np;
+	enum vnlm_doorbell_kind doorbell;
 	u64 target_mpidr;
 	int gic_iface;
 	u32 sgi;
@@ -47,7 +49,7 @@ struct vnlm_params {
  * @list: entry in the list of mirrors the notifier walks (RTNL)
  * @params: from the DT node
  * @shm: the mapped shared region
- * @doorbell: the prepared SGI
+ * @doorbell: the prepared doorbell
  * @uplink: the netdev followed, held with @uplink_tracker, or NULL (RTNL)
  * @uplink_tracker: reference tracker for @uplink
  * @enabled: mirroring is on (written under RTNL)
@@ -61,6 +63,7 @@ struct vnlm_params {
  * @window: CNTVCT ticks the last publish kept the generation odd (RTNL)
  * @events: uplink events seen
  * @doorbells: doorbells raised
+ * @last_outcome: what became of the last one (RTNL)
  */
 struct vnlm_mirror {
 	struct device *dev;
@@ -81,9 +84,11 @@ struct vnlm_mirror {
 	u32 window;
 	u64 events;
 	u64 doorbells;
+	enum vnlm_ring_outcome last_outcome;
 };
 
 /* vnlm_dt.c */
+int vnlm_parse_doorbell_kind(struct device *dev, enum vnlm_doorbell_kind *kind);
 int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 		      struct vnlm_params *params);
 

@@ -64,6 +64,7 @@ int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
 		       const struct vnlm_gic *gic, u64 target_mpidr, int gic_iface,
 		       u32 sgi)
 {
+	db->kind = VNLM_DOORBELL_SGI;
 	db->arch = gic->arch;
 	if (gic->arch == VNLM_GIC_V3) {
 		db->gicd_sgir = NULL;
@@ -75,20 +76,47 @@ int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
 }
 
 /**
- * vnlm_doorbell_ring() - raise the SGI
- * @db: prepared by vnlm_doorbell_init()
+ * vnlm_doorbell_ring() - ring the RTOS core through whichever backend
+ * @db: prepared by vnlm_doorbell_init() or vnlm_mbox_doorbell_init()
+ * @word: the message word (mailbox), non-zero; an SGI carries none
  *
- * Orders every earlier store to the shared config before the SGI, so the
- * RTOS core cannot take the doorbell and read the old config.
+ * Orders every earlier store to the shared config before the doorbell, so
+ * the RTOS core cannot take it and read the old config.  Never sleeps nor
+ * waits for the RTOS: callers hold RTNL.
+ *
+ * Return: the outcome, already counted in @db->stats.
  */
-void vnlm_doorbell_ring(const struct vnlm_doorbell *db)
+enum vnlm_ring_outcome vnlm_doorbell_ring(struct vnlm_doorbell *db, u32 word)
 {
-	/* the shared-config stores (normal memory) before the SGI */
+	/* the shared-config stores (normal memory) before the doorbell */
 	wmb();
+	if (db->kind == VNLM_DOORBELL_MBOX)
+		return db->ring_mbox(db, word);
 	if (db->arch == VNLM_GIC_V3)
 		vnlm_gicv3_sgi_raise(db);
 	else
 		vnlm_gicv2_sgi_raise(db);
+	return VNLM_RING_SENT;
+}
+
+/**
+ * vnlm_ring_outcome_name() - an outcome as the trace and logs spell it
+ * @outcome: the outcome
+ *
+ * Return: a static string.
+ */
+const char *vnlm_ring_outcome_name(enum vnlm_ring_outcome outcome)
+{
+	switch (outcome) {
+	case VNLM_RING_SENT:
+		return "sent";
+	case VNLM_RING_BUSY:
+		return "busy";
+	case VNLM_RING_FULL:
+		return "full";
+	default:
+		return "gone";
+	}
 }
 
 /**

@@ -313,15 +313,33 @@ static void put_uplink_node(void *data)
 }
 
 /**
- * vnlm_parse_params() - read and check one mirror's DT node
+ * vnlm_parse_doorbell_kind() - which doorbell a mirror's node describes
  * @dev: the mirror's platform device
- * @gic: the GIC the doorbell will go through, as vnlm_gic_probe() read it
- * @params: filled in
+ * @kind: set to the backend
  *
- * Return: 0, or a negative errno after a message naming the property.
+ * Return: 0, or -EINVAL after a message naming the property.
  */
-int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
-		      struct vnlm_params *params)
+int vnlm_parse_doorbell_kind(struct device *dev, enum vnlm_doorbell_kind *kind)
+{
+	struct device_node *np = dev->of_node;
+	bool sgi_props, mboxes;
+	const char *names;
+	enum vnlm_rule rule;
+	int len = 0;
+
+	sgi_props = of_find_property(np, VNLM_PROP_TARGET_CPU, NULL) ||
+		    of_find_property(np, VNLM_PROP_SGI, NULL);
+	mboxes = of_find_property(np, VNLM_PROP_MBOXES, NULL);
+	names = of_get_property(np, VNLM_PROP_MBOX_NAMES, &len);
+	rule = vnlm_check_doorbell_choice(sgi_props, mboxes, names, len);
+	if (rule)
+		return bad_prop(dev, -EINVAL, VNLM_PROP_MBOXES, "%s", vnlm_rule_text(rule));
+	*kind = mboxes ? VNLM_DOORBELL_MBOX : VNLM_DOORBELL_SGI;
+	return 0;
+}
+
+static int parse_sgi_doorbell(struct device *dev, const struct vnlm_gic *gic,
+			      struct vnlm_params *params)
 {
 	enum vnlm_rule rule;
 	int ret;
@@ -333,10 +351,30 @@ int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 	if (rule)
 		return bad_prop(dev, -EINVAL, VNLM_PROP_SGI, "%u %s", params->sgi,
 				vnlm_rule_text(rule));
+	return parse_target(dev, gic, params);
+}
 
-	ret = parse_target(dev, gic, params);
-	if (ret)
-		return ret;
+/**
+ * vnlm_parse_params() - read and check one mirror's DT node
+ * @dev: the mirror's platform device
+ * @gic: the GIC an SGI doorbell will go through, as vnlm_gic_probe() read
+ *	it; NULL for a mailbox doorbell
+ * @params: filled in; @params->doorbell already set by
+ *	vnlm_parse_doorbell_kind()
+ *
+ * Return: 0, or a negative errno after a message naming the property.
+ */
+int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
+		      struct vnlm_params *params)
+{
+	enum vnlm_rule rule;
+	int ret;
+
+	if (params->doorbell == VNLM_DOORBELL_SGI) {
+		ret = parse_sgi_doorbell(dev, gic, params);
+		if (ret)
+			return ret;
+	}
 	ret = parse_region(dev, params);
 	if (ret)
 		return ret;

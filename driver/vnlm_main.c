@@ -20,11 +20,33 @@
 #include "vnlm_compat.h"
 #include "vnlm_rules.h"
 
+/* The rest of probe for a mailbox doorbell: the region is mapped. */
+static int vnlm_probe_mbox(struct platform_device *pdev, struct vnlm_mirror *mirror)
+{
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	ret = vnlm_mbox_doorbell_init(dev, &mirror->doorbell);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, mirror);
+	rtnl_lock();
+	vnlm_mirror_start(mirror);
+	rtnl_unlock();
+
+	dev_info(dev, "mirroring %s%s through mailbox %s, %s\n",
+		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
+		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
+		 vnlm_mbox_controller_name(&mirror->doorbell),
+		 mirror->params.start_enabled ? "enabled" : "disabled");
+	return 0;
+}
+
 static int vnlm_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct vnlm_mirror *mirror;
-	struct vnlm_gic gic;
+	struct vnlm_gic gic = { 0 };
 	struct resource *res;
 	int ret;
 
@@ -33,14 +55,21 @@ static int vnlm_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	mirror->dev = dev;
 
-	ret = vnlm_gic_probe(&gic);
-	if (ret)
-		return dev_err_probe(dev, ret,
-				     "no usable GICv2 or GICv3 interrupt controller in the DT\n");
-	ret = vnlm_parse_params(dev, &gic, &mirror->params);
+	ret = vnlm_parse_doorbell_kind(dev, &mirror->params.doorbell);
 	if (ret)
 		return ret;
-	if (vnlm_sgi_maybe_secure(mirror->params.sgi, gic.arch, gic.single_security_state))
+	if (mirror->params.doorbell == VNLM_DOORBELL_SGI) {
+		ret = vnlm_gic_probe(&gic);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "no usable GICv2 or GICv3 interrupt controller in the DT\n");
+	}
+	ret = vnlm_parse_params(dev, mirror->params.doorbell == VNLM_DOORBELL_SGI ? &gic : NULL,
+				&mirror->params);
+	if (ret)
+		return ret;
+	if (mirror->params.doorbell == VNLM_DOORBELL_SGI &&
+	    vnlm_sgi_maybe_secure(mirror->params.sgi, gic.arch, gic.single_security_state))
 		dev_warn(dev, "%pOF: %s %u may be Secure (often so under TF-A): dropped if so\n",
 			 dev->of_node, VNLM_PROP_SGI, mirror->params.sgi);
 
@@ -63,6 +92,9 @@ static int vnlm_probe(struct platform_device *pdev)
 		if (!mirror->shm)
 			return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
 	}
+
+	if (mirror->params.doorbell == VNLM_DOORBELL_MBOX)
+		return vnlm_probe_mbox(pdev, mirror);
 
 	ret = vnlm_doorbell_init(dev, &mirror->doorbell, &gic, mirror->params.target_mpidr,
 				 mirror->params.gic_iface, mirror->params.sgi);
@@ -89,6 +121,12 @@ static void vnlm_stop(struct vnlm_mirror *mirror)
 	rtnl_unlock();
 	/* the work takes RTNL, and finds the mirror stopped if it runs now */
 	cancel_delayed_work_sync(&mirror->announce_work);
+	/* Also how a mailbox controller's unbind reaches us (device link). */
+	if (mirror->doorbell.kind == VNLM_DOORBELL_MBOX)
+		dev_info(mirror->dev,
+			 "released mailbox %s: RTOS told link down (last doorbell %s)\n",
+			 vnlm_mbox_controller_name(&mirror->doorbell),
+			 vnlm_ring_outcome_name(mirror->last_outcome));
 }
 
 static void vnlm_remove(struct platform_device *pdev)

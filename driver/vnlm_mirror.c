@@ -125,12 +125,24 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 	preempt_disable();
 	mirror->window = vnlm_shm_publish(mirror->shm, mirror->seq, state, stamp,
 					  (u32)mirror->doorbells);
-	vnlm_doorbell_ring(&mirror->doorbell);
 	mirror->seq += 2;
 	mirror->published = *state;
-	/* inside the window: the event's preempt depth shows it is closed */
-	trace_vnlm_doorbell(mirror, stamp);
-	preempt_enable();
+	if (vnlm_doorbell_atomic(&mirror->doorbell)) {
+		mirror->last_outcome = vnlm_doorbell_ring(&mirror->doorbell,
+							  (u32)mirror->doorbells);
+		/* inside the window: the event's preempt depth shows it closed */
+		trace_vnlm_doorbell(mirror, stamp);
+		preempt_enable();
+	} else {
+		/*
+		 * The mailbox framework takes spinlock_t, a sleeping lock on
+		 * PREEMPT_RT: the generation is even again before the send.
+		 */
+		preempt_enable();
+		mirror->last_outcome = vnlm_doorbell_ring(&mirror->doorbell,
+							  (u32)mirror->doorbells);
+		trace_vnlm_doorbell(mirror, stamp);
+	}
 	if (raised) {
 		unsigned long hold = msecs_to_jiffies(mirror->params.announce_hold_ms);
 

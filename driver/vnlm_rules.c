@@ -42,6 +42,8 @@ static const char *const rule_text[VNLM_ERR_COUNT] = {
 	[VNLM_ERR_REGION_OFFSET] = "has no room for the 128-byte shared layout at linux,shm-offset",
 	[VNLM_ERR_REGION_OVERLAP] = "overlaps another instance's region",
 	[VNLM_ERR_HOLD_RANGE] = "is outside 1-10000 ms",
+	[VNLM_ERR_DOORBELL_BOTH] = "cannot go with linux,target-cpu or linux,doorbell-sgi",
+	[VNLM_ERR_DOORBELL_NAME] = "needs mbox-names with a \"doorbell\" entry",
 };
 
 /**
@@ -235,3 +237,45 @@ bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b)
 }
 
 VNLM_EXPORT_FOR_KUNIT(vnlm_regions_overlap);
+
+/**
+ * vnlm_check_doorbell_choice() - judge which doorbell a node describes
+ * @has_sgi_props: linux,target-cpu or linux,doorbell-sgi is present
+ * @has_mboxes: mboxes is present
+ * @names: the mbox-names property's bytes (a string list), or NULL
+ * @names_len: its length in bytes
+ *
+ * A node without mboxes is an SGI node, checked by the SGI rules.
+ *
+ * Return: VNLM_OK or the reason (to follow "mboxes") the choice is wrong.
+ */
+enum vnlm_rule vnlm_check_doorbell_choice(bool has_sgi_props, bool has_mboxes,
+					  const char *names, size_t names_len)
+{
+	static const char want[] = VNLM_MBOX_DOORBELL;
+	size_t i, n;
+
+	if (!has_mboxes)
+		return VNLM_OK;
+	if (has_sgi_props)
+		return VNLM_ERR_DOORBELL_BOTH;
+	if (!names)
+		return VNLM_ERR_DOORBELL_NAME;
+	for (i = 0; i < names_len; i += n + 1) {
+		for (n = 0; i + n < names_len && names[i + n]; n++)
+			;
+		if (i + n == names_len)
+			break;	/* unterminated tail */
+		if (n == sizeof(want) - 1) {
+			size_t k;
+
+			for (k = 0; k < n && names[i + k] == want[k]; k++)
+				;
+			if (k == n)
+				return VNLM_OK;
+		}
+	}
+	return VNLM_ERR_DOORBELL_NAME;
+}
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_doorbell_choice);

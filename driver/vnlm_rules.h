@@ -27,6 +27,9 @@
 #define VNLM_PROP_SHM_OFFSET	"linux,shm-offset"
 #define VNLM_PROP_ANNOUNCE_HOLD	"linux,announce-hold-ms"
 #define VNLM_PROP_GIC_IFACE	"linux,gic-cpu-interface"
+#define VNLM_PROP_MBOXES	"mboxes"
+#define VNLM_PROP_MBOX_NAMES	"mbox-names"
+#define VNLM_MBOX_DOORBELL	"doorbell"
 
 /* IFNAMSIZ, restated so the host tool does not need Linux headers. */
 #define VNLM_IFNAMSIZ		16
@@ -88,6 +91,9 @@ extern const struct vnlm_gic_compatible vnlm_gic_compatibles[];
  * @VNLM_ERR_REGION_OFFSET: linux,shm-offset leaves no room for the layout
  * @VNLM_ERR_REGION_OVERLAP: the region overlaps another instance's
  * @VNLM_ERR_HOLD_RANGE: the ANNOUNCE hold time is outside its bounds
+ * @VNLM_ERR_DOORBELL_BOTH: mboxes together with linux,target-cpu or
+ *	linux,doorbell-sgi: one doorbell only
+ * @VNLM_ERR_DOORBELL_NAME: mboxes without mbox-names naming "doorbell"
  * @VNLM_ERR_COUNT: number of verdicts
  */
 enum vnlm_rule {
@@ -108,6 +114,8 @@ enum vnlm_rule {
 	VNLM_ERR_REGION_OFFSET,
 	VNLM_ERR_REGION_OVERLAP,
 	VNLM_ERR_HOLD_RANGE,
+	VNLM_ERR_DOORBELL_BOTH,
+	VNLM_ERR_DOORBELL_NAME,
 	VNLM_ERR_COUNT,
 };
 
@@ -119,6 +127,8 @@ enum vnlm_rule vnlm_check_gic_iface(u32 iface, enum vnlm_gic_arch arch);
 bool vnlm_sgi_maybe_secure(u32 sgi, enum vnlm_gic_arch arch, bool single_security_state);
 enum vnlm_rule vnlm_check_region(u64 base, u64 size, u64 offset);
 enum vnlm_rule vnlm_check_announce_hold(u32 ms);
+enum vnlm_rule vnlm_check_doorbell_choice(bool has_sgi_props, bool has_mboxes,
+					  const char *names, size_t names_len);
 bool vnlm_regions_overlap(u64 base_a, u64 size_a, u64 base_b, u64 size_b);
 
 #endif /* VNLM_RULES_H */

@@ -74,6 +74,35 @@ static ssize_t doorbells_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(doorbells);
 
+#define VNLM_DOORBELL_STAT(name)					\
+static ssize_t doorbell_##name##_show(struct device *dev,		\
+				      struct device_attribute *attr,	\
+				      char *buf)			\
+{									\
+	struct vnlm_mirror *mirror = to_mirror(dev);			\
+									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  (s64)atomic64_read(&mirror->doorbell.stats.name)); \
+}									\
+static DEVICE_ATTR_RO(doorbell_##name)
+
+VNLM_DOORBELL_STAT(done);
+VNLM_DOORBELL_STAT(busy);
+VNLM_DOORBELL_STAT(full);
+VNLM_DOORBELL_STAT(timeouts);
+VNLM_DOORBELL_STAT(errors);
+
+static ssize_t doorbell_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vnlm_doorbell *db = &to_mirror(dev)->doorbell;
+
+	if (db->kind == VNLM_DOORBELL_MBOX)
+		return sysfs_emit(buf, "mailbox %s\n", vnlm_mbox_controller_name(db));
+	return sysfs_emit(buf, "sgi\n");
+}
+static DEVICE_ATTR_RO(doorbell);
+
 static ssize_t enabled_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -102,6 +131,12 @@ static struct attribute *vnlm_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_events.attr,
 	&dev_attr_doorbells.attr,
+	&dev_attr_doorbell.attr,
+	&dev_attr_doorbell_done.attr,
+	&dev_attr_doorbell_busy.attr,
+	&dev_attr_doorbell_full.attr,
+	&dev_attr_doorbell_timeouts.attr,
+	&dev_attr_doorbell_errors.attr,
 	&dev_attr_enabled.attr,
 	NULL
 };

@@ -43,6 +43,8 @@ TRACE_EVENT(vnlm_doorbell,
 			 __field(u32, sgi)
 			 __field(u64, stamp)
 			 __field(u32, window)
+			 __field(u32, word)
+			 __field(int, outcome)
 	),
 	TP_fast_assign(vnlm_assign_str(mirror, dev_name(mirror->dev));
 		       __entry->seq = mirror->seq;
@@ -53,11 +55,34 @@ TRACE_EVENT(vnlm_doorbell,
 		       __entry->sgi = mirror->params.sgi;
 		       __entry->stamp = stamp;
 		       __entry->window = mirror->window;
+		       __entry->word = (u32)mirror->doorbells;
+		       __entry->outcome = mirror->last_outcome;
 	),
-	TP_printk("%s: seq=%u status=0x%x mtu=%u speed=%u duplex=0x%x sgi=%u stamp=%llu window=%u",
+	TP_printk("%s: seq=%u status=0x%x mtu=%u speed=%u duplex=0x%x sgi=%u stamp=%llu window=%u word=%u %s",
 		  __get_str(mirror), __entry->seq, __entry->status, __entry->mtu,
 		  __entry->speed, __entry->duplex, __entry->sgi, __entry->stamp,
-		  __entry->window)
+		  __entry->window, __entry->word, __print_symbolic(__entry->outcome,
+						  { VNLM_RING_SENT, "sent" },
+						  { VNLM_RING_BUSY, "busy" },
+						  { VNLM_RING_FULL, "full" },
+						  { VNLM_RING_GONE, "gone" }))
+);
+
+/* A mailbox doorbell's end: @r 0 delivered, -ETIME undelivered for the TX
+ * timeout (@word 0: checked by our timer), another errno from the controller.
+ */
+TRACE_EVENT(vnlm_mbox_tx_done,
+	    TP_PROTO(const char *mirror, u32 word, int r),
+	TP_ARGS(mirror, word, r),
+	TP_STRUCT__entry(__string(mirror, mirror)
+			 __field(u32, word)
+			 __field(int, r)
+	),
+	TP_fast_assign(vnlm_assign_str(mirror, mirror);
+		       __entry->word = word;
+		       __entry->r = r;
+	),
+	TP_printk("%s: word=%u r=%d", __get_str(mirror), __entry->word, __entry->r)
 );
 
 #endif /* VNLM_TRACE_H */

@@ -78,8 +78,33 @@ def test_schema_rejects_bad_nodes():
     return f"{len(schema_detectable)} bad nodes rejected, {len(mirror_driver.GOOD)} good accepted"
 
 
+def test_schema_doorbell_one_of():
+    """SGI or mailbox, exactly one: the mailbox board's node is valid; both
+    doorbells, half of each, or none are not."""
+    inst = [dict(name="good-mbox", slot=0, mbox=8, uplink="eth0", target=None),
+            dict(name="good-sgi", slot=1, sgi=8, uplink="eth0"),
+            dict(name="bad-doorbell-both", slot=2, mbox=9, uplink="eth0", target=None,
+                 raw=["linux,target-cpu = <0x2>;", "linux,doorbell-sgi = <9>;"]),
+            dict(name="bad-doorbell-none", slot=3, uplink="eth0", target=None),
+            dict(name="bad-mbox-unnamed", slot=4, uplink="eth0", target=None,
+                 raw=["mboxes = <&vnlm_mbox 10>;"]),
+            dict(name="bad-mbox-name", slot=5, uplink="eth0", target=None,
+                 raw=["mboxes = <&vnlm_mbox 11>;", 'mbox-names = "tx";']),
+            dict(name="bad-mixed", slot=6, sgi=12, uplink="eth0", target=None,
+                 raw=["mboxes = <&vnlm_mbox 12>;", 'mbox-names = "doorbell";'])]
+    dtb = board.board_dtb(3, board.mirror_overlay(inst, test_mailbox=True), OUT, "doorbell-oneof")
+    errors, _, raw = validate(dtb)
+    bad = [i["name"] for i in inst if i["name"].startswith("bad-")]
+    missed = [n for n in bad if f": {n}:" not in raw]
+    good = [i["name"] for i in inst if i["name"].startswith("good-") and f": {i['name']}:" in raw]
+    if missed or good:
+        raise AssertionError(f"schema missed {missed}, flagged good nodes {good}:\n{raw}")
+    return f"{len(bad)} bad doorbell choices rejected, SGI and mailbox nodes accepted"
+
+
 HOST_TESTS = [
     ("binding passes dt-doc-validate", test_doc_validate),
     ("every board DTB from dts/ passes dt-validate", test_boards_validate),
     ("the schema rejects the bad nodes and accepts the good", test_schema_rejects_bad_nodes),
+    ("the schema takes one doorbell: an SGI or a mailbox channel", test_schema_doorbell_one_of),
 ]

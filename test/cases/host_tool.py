@@ -205,6 +205,49 @@ def test_check_overlay_pairs():
     return "; ".join(msgs)
 
 
+def test_mailbox_doorbell():
+    """Both doorbell forms: list shows the mailbox one, check flags bad
+    choices as the driver would, set/add switch between the forms."""
+    import mailbox_doorbell
+    inst = [dict(name="good-mbox", slot=0, mbox=8, uplink="eth0", target=None),
+            dict(name="bad-doorbell-both", slot=2, mbox=9, uplink="eth0", target=None,
+                 raw=["linux,target-cpu = <0x2>;", "linux,doorbell-sgi = <9>;"]),
+            dict(name="bad-mbox-name", slot=5, uplink="eth0", target=None,
+                 raw=["mboxes = <&vnlm_mbox 11>;", 'mbox-names = "tx";'])]
+    dtb = fresh(board.board_dtb(3, board.mirror_overlay(inst, test_mailbox=True), WORK,
+                                "tool-mbox"), "mbox.dtb")
+    r = tool("check", dtb)
+    expect(r.returncode == 1, f"check exit {r.returncode}: {r.stderr}")
+    want = {"/bad-doorbell-both: mboxes cannot go with linux,target-cpu",
+            '/bad-mbox-name: mboxes needs mbox-names with a "doorbell" entry'}
+    got = {l for l in r.stderr.splitlines() if "good-mbox" in l}
+    expect(not got and all(any(l.startswith(w) for l in r.stderr.splitlines()) for w in want),
+           f"check said:\n{r.stderr}")
+    out = tool("list", dtb).stdout
+    expect("/good-mbox uplink=eth0 mbox=/vnlm-test-mailbox:8 " in out, out)
+    ok = fresh(mailbox_doorbell_dtb(mailbox_doorbell), "mbox-ok.dtb")
+    node = "/" + mailbox_doorbell.NODE
+    for args, shows in ((["--target", "2", "--sgi", "9"], "target=0x2 sgi=9"),
+                        (["--mbox", "/vnlm-test-mailbox:7"], "mbox=/vnlm-test-mailbox:7"),):
+        r = tool("set", ok, node, *args)
+        line = [l for l in tool("list", ok).stdout.splitlines() if l.startswith(node + " ")]
+        expect(r.returncode == 0 and line and shows in line[0] and
+               ("sgi=" in line[0]) != ("mbox=" in line[0]), f"set {args}: {r.stderr} {line}")
+    before = read(ok)
+    r = tool("set", ok, node, "--mbox", "/vnlm-test-mailbox:7,3")
+    expect(r.returncode == 2 and read(ok) == before and "#mbox-cells is 1" in r.stderr,
+           f"wrong cell count: exit {r.returncode} {r.stderr}")
+    r = tool("add", ok, "m2", "--region", "0x5f100000:0x1000", "--mbox", "/vnlm-test-mailbox:5",
+             "--uplink", "eth1")
+    expect(r.returncode == 0 and "/m2 uplink=eth1 mbox=/vnlm-test-mailbox:5 " in
+           tool("list", ok).stdout, r.stderr)
+    return "check, list, set both ways and add know the mailbox form"
+
+
+def mailbox_doorbell_dtb(mod):
+    return board.board_dtb(3, mod.overlay(), WORK, "tool-mbox-ok")
+
+
 HOST_TESTS = [
     ("vnlm-dtb: every board DTB passes check and lists", test_check_boards),
     ("vnlm-dtb: check flags exactly the nodes the driver rejects", test_check_bad_nodes),
@@ -215,4 +258,5 @@ HOST_TESTS = [
     ("vnlm-dtb: malformed DTBs get a clear error and exit 2", test_malformed_dtbs),
     ("vnlm-dtb: a failed write leaves no partial file", test_failed_write_leaves_nothing),
     ("vnlm-dtb: check a base + overlays pair as U-Boot applies it", test_check_overlay_pairs),
+    ("vnlm-dtb: both doorbell forms (check, list, set, add)", test_mailbox_doorbell),
 ]

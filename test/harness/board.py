@@ -334,19 +334,33 @@ def our_modules(flavour="debian"):
         return [os.path.join(d, "vnet-link-mirror.ko"), os.path.join(d, "vnet-link-mirror-kunit.ko")]
     top = TOP if flavour == "debian" else os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
     return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
-            os.path.join(top, "test", "kmod", "amp-peer-ctl.ko")]
+            os.path.join(top, "test", "kmod", "amp-peer-ctl.ko"),
+            os.path.join(top, "test", "kmod", "vnlm-test-mbox.ko")]
 
 
 def peer_image(arch="arm64"):
     return os.path.join(BUILD, ARCHES[arch]["peer"])
 
 
-def mirror_overlay(instances, extra_reserved="", extra_nodes=""):
+# The test mailbox controller's node (test/kmod/vnlm_test_mbox.c): channel
+# n is SGI n plus the peer's mailbox cell n.
+TEST_MAILBOX_LABEL = "vnlm_mbox"
+TEST_MAILBOX = f"""
+	{TEST_MAILBOX_LABEL}: vnlm-test-mailbox {{
+		compatible = "vnlm-test,sgi-mailbox";
+		#mbox-cells = <1>;
+	}};"""
+
+
+def mirror_overlay(instances, extra_reserved="", extra_nodes="", test_mailbox=False):
     """An overlay text for a list of instance dicts (test boards).
 
     Each dict: slot (region index), sgi, and any of uplink, ethernet
     (a label), target, disabled, announce, raw (extra property lines),
-    region (override label), name.  extra_nodes: more root nodes (text).
+    region (override label), name, mbox (a channel of the test mailbox:
+    mboxes/mbox-names in place of linux,target-cpu/linux,doorbell-sgi).
+    extra_nodes: more root nodes (text).  @test_mailbox: add the test
+    mailbox controller's node.
     """
     res = [f"""
 		rtos_image: rtos@{PEER_ENTRY:x} {{
@@ -373,7 +387,10 @@ def mirror_overlay(instances, extra_reserved="", extra_nodes=""):
             props.append(f'linux,uplink = "{inst["uplink"]}";')
         if "ethernet" in inst:
             props.append(f"ethernet = <&{inst['ethernet']}>;")
-        if inst.get("target", RTOS_MPIDR) is not None:
+        if inst.get("mbox") is not None:
+            props.append(f"mboxes = <&{TEST_MAILBOX_LABEL} {inst['mbox']}>;")
+            props.append('mbox-names = "doorbell";')
+        elif inst.get("target", RTOS_MPIDR) is not None:
             props.append(f"linux,target-cpu = <0x{inst.get('target', RTOS_MPIDR):x}>;")
         if inst.get("sgi") is not None:
             props.append(f"linux,doorbell-sgi = <{inst['sgi']}>;")
@@ -399,7 +416,7 @@ def mirror_overlay(instances, extra_reserved="", extra_nodes=""):
 		ranges;
 {''.join(res)}{extra_reserved}
 	}};
-{''.join(nodes)}{extra_nodes}
+{''.join(nodes)}{extra_nodes}{TEST_MAILBOX if test_mailbox else ""}
 }};
 """
 

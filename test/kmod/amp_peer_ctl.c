@@ -53,7 +53,7 @@ static int raise_set(const char *val, const struct kernel_param *kp)
 	if (vnlm_check_sgi(sgi))
 		return -ERANGE;
 	raised_stamp = vnlm_timestamp();
-	vnlm_doorbell_ring(&doorbells[sgi]);
+	vnlm_doorbell_ring(&doorbells[sgi], 0);
 	raised_count++;
 	return 0;
 }

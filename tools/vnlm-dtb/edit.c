@@ -73,12 +73,82 @@ static int set_flag(void *fdt, int off, const char *prop, bool present)
 	return err == -FDT_ERR_NOTFOUND ? 0 : err;
 }
 
+static int drop(void *fdt, int off, const char *prop)
+{
+	int err = fdt_delprop(fdt, off, prop);
+
+	return err == -FDT_ERR_NOTFOUND ? 0 : err;
+}
+
+/* --mbox CTRL[:CELL,...]: mboxes = <&CTRL CELL...>, mbox-names = "doorbell".
+ * Returns 0, -1 after a message, or a libfdt error.  May move @off's node.
+ */
+static int apply_mbox(void *fdt, int off, const char *arg)
+{
+	char ctrl_path[256], self[256], *colon, *cell, *end;
+	fdt32_t prop[5];
+	const fdt32_t *mc;
+	int ctrl, n = 1, len, err;
+	uint32_t ph;
+
+	snprintf(ctrl_path, sizeof(ctrl_path), "%s", arg);
+	colon = strchr(ctrl_path, ':');
+	if (colon)
+		*colon++ = 0;
+	ctrl = fdt_path_offset(fdt, ctrl_path);
+	if (ctrl < 0) {
+		fprintf(stderr, "--mbox %s: no such node\n", ctrl_path);
+		return -1;
+	}
+	mc = fdt_getprop(fdt, ctrl, "#mbox-cells", &len);
+	if (!mc || len != 4 || fdt32_to_cpu(*mc) > 4) {
+		fprintf(stderr, "--mbox %s: not a mailbox controller (#mbox-cells)\n", ctrl_path);
+		return -1;
+	}
+	for (cell = colon; cell && *cell; cell = *end ? end + 1 : end) {
+		unsigned long c = strtoul(cell, &end, 0);
+
+		if (end == cell || (*end && *end != ',') || c > UINT32_MAX || n > 4) {
+			fprintf(stderr, "--mbox: bad cell list '%s'\n", colon);
+			return -1;
+		}
+		prop[n++] = cpu_to_fdt32((uint32_t)c);
+	}
+	if (n - 1 != (int)fdt32_to_cpu(*mc)) {
+		fprintf(stderr, "--mbox %s: %d cells given, #mbox-cells is %u\n", ctrl_path, n - 1,
+			fdt32_to_cpu(*mc));
+		return -1;
+	}
+	err = fdt_get_path(fdt, off, self, sizeof(self));
+	if (err)
+		return err;
+	ph = fdt_get_phandle(fdt, ctrl);
+	if (!ph) {
+		err = fdt_generate_phandle(fdt, &ph);
+		if (!err)
+			err = fdt_setprop_u32(fdt, ctrl, "phandle", ph);
+		if (err)
+			return err;
+		off = fdt_path_offset(fdt, self);
+		if (off < 0)
+			return off;
+	}
+	prop[0] = cpu_to_fdt32(ph);
+	err = fdt_setprop(fdt, off, VNLM_PROP_MBOXES, prop, n * sizeof(prop[0]));
+	if (!err)
+		err = fdt_setprop_string(fdt, off, VNLM_PROP_MBOX_NAMES, VNLM_MBOX_DOORBELL);
+	return err;
+}
+
 static int apply(void *fdt, int off, const struct edit *e)
 {
+	char self_path[256];
 	uint64_t v;
 	bool on;
 	int err = 0;
 
+	if (fdt_get_path(fdt, off, self_path, sizeof(self_path)))
+		return -1;
 	if (e->uplink)
 		err = fdt_setprop_string(fdt, off, VNLM_PROP_UPLINK_NAME, e->uplink);
 	if (!err && e->ethernet) {
@@ -105,6 +175,24 @@ static int apply(void *fdt, int off, const struct edit *e)
 		}
 		if (!err)
 			err = fdt_setprop_u32(fdt, off, VNLM_PROP_UPLINK_NODE, ph);
+	}
+	if (!err && e->mbox) {
+		err = apply_mbox(fdt, off, e->mbox);
+		if (err < 0 && err != -1)
+			return fail("--mbox", err);
+		if (err)
+			return -1;
+		off = fdt_path_offset(fdt, self_path);
+		if (off < 0)
+			return fail("--mbox", off);
+		err = drop(fdt, off, VNLM_PROP_TARGET_CPU);
+		if (!err)
+			err = drop(fdt, off, VNLM_PROP_SGI);
+	}
+	if (!err && (e->target || e->sgi)) {
+		err = drop(fdt, off, VNLM_PROP_MBOXES);
+		if (!err)
+			err = drop(fdt, off, VNLM_PROP_MBOX_NAMES);
 	}
 	if (!err && e->target) {
 		if (parse_u64(e->target, "--target", &v))
@@ -181,8 +269,9 @@ int edit_add(struct dtb *dtb, const char *node, const struct edit *e)
 	if (parse_u64(e->region, "--region base", &base) ||
 	    parse_u64(colon + 1, "--region size", &size))
 		return -1;
-	if (!e->target || !e->sgi || (!e->uplink && !e->ethernet)) {
-		fprintf(stderr, "add: --target, --sgi and --uplink or --ethernet are required\n");
+	if ((!e->mbox && (!e->target || !e->sgi)) || (!e->uplink && !e->ethernet)) {
+		fprintf(stderr, "add: --target and --sgi (or --mbox), and --uplink or --ethernet"
+			" are required\n");
 		return -1;
 	}
 	if (strchr(node, '/') || !node[0]) {

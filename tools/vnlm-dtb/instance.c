@@ -343,6 +343,55 @@ static void parse_uplink(const void *fdt, struct instance *inst, report_fn repor
 	}
 }
 
+/* The doorbell choice (vnlm_parse_doorbell_kind()), then the mailbox form:
+ * one specifier whose cell count is its controller's #mbox-cells.
+ */
+static bool parse_doorbell_kind(const void *fdt, struct instance *inst, report_fn report)
+{
+	int off = inst->offset, len = 0, ctrl, n;
+	const fdt32_t *p, *cells;
+	enum vnlm_rule rule;
+	const char *names;
+
+	names = fdt_getprop(fdt, off, VNLM_PROP_MBOX_NAMES, &len);
+	p = fdt_getprop(fdt, off, VNLM_PROP_MBOXES, NULL);
+	rule = vnlm_check_doorbell_choice(fdt_getprop(fdt, off, VNLM_PROP_TARGET_CPU, NULL) ||
+					  fdt_getprop(fdt, off, VNLM_PROP_SGI, NULL),
+					  p != NULL, names, names ? (size_t)len : 0);
+	if (rule) {
+		inst->errors++, report(inst, VNLM_PROP_MBOXES, "%s", vnlm_rule_text(rule));
+		return false;
+	}
+	if (!p)
+		return false;
+	p = fdt_getprop(fdt, off, VNLM_PROP_MBOXES, &len);
+	if (len < 4 || len % 4) {
+		inst->errors++, report(inst, VNLM_PROP_MBOXES, "is not a phandle and cells");
+		return true;
+	}
+	ctrl = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[0]));
+	if (ctrl < 0) {
+		inst->errors++, report(inst, VNLM_PROP_MBOXES, "does not point at a node");
+		return true;
+	}
+	cells = fdt_getprop(fdt, ctrl, "#mbox-cells", &n);
+	if (!cells || n != 4) {
+		inst->errors++, report(inst, VNLM_PROP_MBOXES, "points at a node without #mbox-cells");
+		return true;
+	}
+	n = (int)fdt32_to_cpu(*cells);
+	if (n < 0 || n > 4 || len < (n + 1) * 4) {
+		inst->errors++, report(inst, VNLM_PROP_MBOXES, "has fewer cells than #mbox-cells = %d", n);
+		return true;
+	}
+	inst->has_mbox = true;
+	fdt_get_path(fdt, ctrl, inst->mbox_ctrl, sizeof(inst->mbox_ctrl));
+	inst->mbox_ncells = n;
+	while (n--)
+		inst->mbox_cells[n] = fdt32_to_cpu(p[1 + n]);
+	return true;
+}
+
 /* Same order as the driver's probe: the first failure is the one reported. */
 void instance_parse(const void *fdt, int offset, enum vnlm_gic_arch arch,
 		    struct instance *inst, report_fn report)
@@ -351,9 +400,11 @@ void instance_parse(const void *fdt, int offset, enum vnlm_gic_arch arch,
 	inst->offset = offset;
 	if (fdt_get_path(fdt, offset, inst->path, sizeof(inst->path)))
 		strcpy(inst->path, "?");
-	parse_sgi(fdt, inst, report);
-	if (!inst->errors)
-		parse_target(fdt, inst, arch, report);
+	if (!parse_doorbell_kind(fdt, inst, report) && !inst->errors) {
+		parse_sgi(fdt, inst, report);
+		if (!inst->errors)
+			parse_target(fdt, inst, arch, report);
+	}
 	if (!inst->errors)
 		parse_region(fdt, inst, report);
 	if (!inst->errors)

@@ -15,10 +15,13 @@ static const char usage[] =
 "usage: vnlm-dtb list DTB\n"
 "       vnlm-dtb check DTB [OVERLAY.dtbo...]\n"
 "       vnlm-dtb set DTB NODE [EDITS] [-o OUT]\n"
-"       vnlm-dtb add DTB NODE --region BASE:SIZE --target MPIDR --sgi N\n"
+"       vnlm-dtb add DTB NODE --region BASE:SIZE\n"
+"                (--target MPIDR --sgi N | --mbox CTRL[:CELL,...])\n"
 "                (--uplink NAME | --ethernet PATH) [EDITS] [-o OUT]\n"
 "       vnlm-dtb remove DTB NODE [-o OUT]\n"
 "EDITS: --uplink NAME --ethernet PATH --target MPIDR --sgi N\n"
+"       --mbox CTRL[:CELL,...] (mailbox doorbell: the controller node's path\n"
+"       and its specifier cells; replaces --target/--sgi and the reverse)\n"
 "       --notify on|off --announce on|off\n"
 "check with overlays applies them in memory, in order, as U-Boot's fdt apply\n"
 "does (libfdt fdt_overlay_apply), then checks the result: a base + overlay\n"
@@ -54,6 +57,13 @@ static int cmd_list(const void *fdt)
 			printf(" target=0x%llx", (unsigned long long)inst.target);
 		if (inst.has_sgi)
 			printf(" sgi=%u", inst.sgi);
+		if (inst.has_mbox) {
+			int i;
+
+			printf(" mbox=%s", inst.mbox_ctrl);
+			for (i = 0; i < inst.mbox_ncells; i++)
+				printf("%c%u", i ? ',' : ':', inst.mbox_cells[i]);
+		}
 		if (inst.has_region)
 			printf(" region=0x%llx+0x%llx", (unsigned long long)inst.region_base,
 			       (unsigned long long)inst.region_size);
@@ -108,6 +118,7 @@ int main(int argc, char **argv)
 		{ "ethernet", required_argument, NULL, 'e' },
 		{ "target", required_argument, NULL, 't' },
 		{ "sgi", required_argument, NULL, 's' },
+		{ "mbox", required_argument, NULL, 'm' },
 		{ "notify", required_argument, NULL, 'n' },
 		{ "announce", required_argument, NULL, 'a' },
 		{ "region", required_argument, NULL, 'r' },
@@ -127,6 +138,7 @@ int main(int argc, char **argv)
 		case 'e': e.ethernet = optarg; break;
 		case 't': e.target = optarg; break;
 		case 's': e.sgi = optarg; break;
+		case 'm': e.mbox = optarg; break;
 		case 'n': e.notify = optarg; break;
 		case 'a': e.announce = optarg; break;
 		case 'r': e.region = optarg; break;

@@ -33,6 +33,10 @@ struct instance {
 	uint64_t target;
 	bool has_sgi;
 	uint32_t sgi;
+	bool has_mbox;			/* mboxes + mbox-names = "doorbell" */
+	char mbox_ctrl[256];		/* path of the controller node */
+	uint32_t mbox_cells[4];		/* its specifier */
+	int mbox_ncells;
 	bool notify;
 	bool announce;
 	bool has_region;
@@ -61,6 +65,7 @@ struct edit {
 	const char *ethernet;
 	const char *target;
 	const char *sgi;
+	const char *mbox;	/* CONTROLLER-PATH[:CELL[,CELL...]] */
 	const char *notify;
 	const char *announce;
 	const char *region;	/* BASE:SIZE, add only */

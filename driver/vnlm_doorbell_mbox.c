@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Mailbox-framework doorbell: the node's "doorbell" channel of
+ * `mboxes`/`mbox-names`, for an RTOS core outside Linux's GIC (i.MX MU,
+ * ZynqMP IPI, STM32 IPCC, TI omap-mailbox).
+ *
+ * The ring runs in the netdevice notifier under RTNL, so the client never
+ * blocks (tx_block = false): mbox_send_message() only queues, and the
+ * controller reports each delivery later through tx_done (from its IRQ or
+ * its poll timer).  What can go wrong is counted and traced, never waited
+ * for:
+ *  - busy: a ring queued behind doorbells not yet reported done;
+ *  - full: the framework's queue (MBOX_TX_QUEUE_LEN) is full, -ENOBUFS;
+ *  - timeout: a doorbell stayed undelivered for VNLM_MBOX_TX_TIMEOUT_MS.
+ *    Non-blocking clients get no timeout from the framework, so a delayed
+ *    work of ours checks for progress, off RTNL.
+ * None of them loses state: the config is in shared memory, and the next
+ * doorbell the RTOS takes makes it read the newest one.
+ *
+ * The message is a pointer to a u32 word (the doorbell count, never 0)
+ * that stays valid while queued: controllers that ring without payload
+ * (i.MX MU TX doorbell, STM32 IPCC) ignore it.
+ *
+ * A controller unbound under us: the framework frees our channel in
+ * mbox_controller_unregister() and the channel memory goes with the
+ * controller, so the client must be gone first.  A device link
+ * (consumer = us, supplier = the controller) makes the driver core unbind
+ * this instance before the controller's remove: the remove path publishes
+ * link down and rings one last time while the channel still works.
+ */
+#include <linux/device.h>
+#include <linux/mailbox_client.h>
+#include <linux/mailbox_controller.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "vnlm_compat.h"
+#include "vnlm_doorbell.h"
+#include "vnlm_trace.h"
+
+/* More than the framework's queue plus the one in flight. */
+#define VNLM_MBOX_WORDS		32
+#define VNLM_MBOX_TX_TIMEOUT_MS	100
+#define VNLM_MBOX_NAME		"doorbell"
+
+/**
+ * struct vnlm_mbox - the mailbox backend's state
+ * @dev: the mirror's device
+ * @db: the doorbell this backs
+ * @cl: our client
+ * @chan: the "doorbell" channel
+ * @lock: guards @words, @next, @pending, @progress and @stalled
+ * @words: message words, each valid until the framework is done with it
+ * @next: index of the next free word
+ * @pending: doorbells queued and not yet reported done
+ * @progress: bumped on every tx_done, to tell a stall from a slow link
+ * @progress_at_arm: @progress when @timeout was armed
+ * @stalled: a timeout was counted and no doorbell has been done since
+ * @timeout: checks for progress VNLM_MBOX_TX_TIMEOUT_MS after a send
+ */
+struct vnlm_mbox {
+	struct device *dev;
+	struct vnlm_doorbell *db;
+	struct mbox_client cl;
+	struct mbox_chan *chan;
+	spinlock_t lock;	/* see @lock above */
+	u32 words[VNLM_MBOX_WORDS];
+	unsigned int next;
+	unsigned int pending;
+	unsigned long progress;
+	unsigned long progress_at_arm;
+	bool stalled;
+	struct delayed_work timeout;
+};
+
+static void vnlm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
+{
+	struct vnlm_mbox *mb = container_of(cl, struct vnlm_mbox, cl);
+	unsigned long flags;
+
+	spin_lock_irqsave(&mb->lock, flags);
+	if (mb->pending)
+		mb->pending--;
+	mb->progress++;
+	mb->stalled = false;
+	spin_unlock_irqrestore(&mb->lock, flags);
+	if (r) {
+		atomic64_inc(&mb->db->stats.timeouts);
+		trace_vnlm_mbox_tx_done(dev_name(mb->dev), *(u32 *)msg, r);
+		return;
+	}
+	atomic64_inc(&mb->db->stats.done);
+	trace_vnlm_mbox_tx_done(dev_name(mb->dev), *(u32 *)msg, 0);
+}
+
+static void vnlm_mbox_timeout(struct work_struct *work)
+{
+	struct vnlm_mbox *mb = container_of(to_delayed_work(work), struct vnlm_mbox,
+					    timeout);
+	unsigned int pending;
+	bool stuck;
+
+	spin_lock_irq(&mb->lock);
+	pending = mb->pending;
+	stuck = pending && !mb->stalled && mb->progress == mb->progress_at_arm;
+	if (stuck)
+		mb->stalled = true;
+	else if (pending)
+		mb->progress_at_arm = mb->progress;
+	spin_unlock_irq(&mb->lock);
+
+	if (stuck) {
+		atomic64_inc(&mb->db->stats.timeouts);
+		trace_vnlm_mbox_tx_done(dev_name(mb->dev), 0, -ETIME);
+		dev_warn_ratelimited(mb->dev,
+				     "mailbox doorbell: %u undelivered after %u ms (controller %s)\n",
+				     pending, VNLM_MBOX_TX_TIMEOUT_MS,
+				     vnlm_mbox_controller_name(mb->db));
+	} else if (pending) {
+		/* progress, but more queued: keep watching */
+		schedule_delayed_work(&mb->timeout,
+				      msecs_to_jiffies(VNLM_MBOX_TX_TIMEOUT_MS));
+	}
+}
+
+/* Context: RTNL held (the one caller, mirror_publish()); never sleeps. */
+static enum vnlm_ring_outcome vnlm_mbox_ring(struct vnlm_doorbell *db, u32 word)
+{
+	struct vnlm_mbox *mb = db->mbox;
+	enum vnlm_ring_outcome outcome;
+	unsigned long flags;
+	bool arm = false;
+	u32 *msg;
+	int ret;
+
+	spin_lock_irqsave(&mb->lock, flags);
+	msg = &mb->words[mb->next];
+	mb->next = (mb->next + 1) % VNLM_MBOX_WORDS;
+	*msg = word ? word : 1;
+	outcome = mb->pending ? VNLM_RING_BUSY : VNLM_RING_SENT;
+	/* counted before the send: tx_done may run before it returns */
+	mb->pending++;
+	spin_unlock_irqrestore(&mb->lock, flags);
+
+	ret = mbox_send_message(mb->chan, msg);
+	if (ret < 0) {
+		spin_lock_irqsave(&mb->lock, flags);
+		mb->pending--;
+		/* not queued: its word is free again (rings are serialised by
+		 * RTNL), so the live words are always the newest ones
+		 */
+		mb->next = (mb->next + VNLM_MBOX_WORDS - 1) % VNLM_MBOX_WORDS;
+		spin_unlock_irqrestore(&mb->lock, flags);
+		outcome = ret == -ENOBUFS ? VNLM_RING_FULL : VNLM_RING_GONE;
+	}
+
+	switch (outcome) {
+	case VNLM_RING_BUSY:
+		atomic64_inc(&db->stats.busy);
+		break;
+	case VNLM_RING_FULL:
+		atomic64_inc(&db->stats.full);
+		break;
+	case VNLM_RING_GONE:
+		atomic64_inc(&db->stats.errors);
+		dev_warn_ratelimited(mb->dev, "mailbox doorbell: send failed: %d\n", ret);
+		break;
+	default:
+		break;
+	}
+	if (outcome == VNLM_RING_SENT || outcome == VNLM_RING_BUSY) {
+		spin_lock_irqsave(&mb->lock, flags);
+		if (!delayed_work_pending(&mb->timeout)) {
+			mb->progress_at_arm = mb->progress;
+			arm = true;
+		}
+		spin_unlock_irqrestore(&mb->lock, flags);
+		if (arm)
+			schedule_delayed_work(&mb->timeout,
+					      msecs_to_jiffies(VNLM_MBOX_TX_TIMEOUT_MS));
+	}
+	return outcome;
+}
+
+static void vnlm_mbox_release(void *data)
+{
+	struct vnlm_mbox *mb = data;
+
+	cancel_delayed_work_sync(&mb->timeout);
+	/* drops whatever is still queued; tx_done is not called for it */
+	mbox_free_channel(mb->chan);
+}
+
+/**
+ * vnlm_mbox_doorbell_init() - request the node's "doorbell" mailbox channel
+ * @dev: the mirror's device; the channel is released with it
+ * @db: filled in
+ *
+ * Return: 0; -EPROBE_DEFER while the controller is not registered; another
+ * negative errno, after a message naming the node and property.
+ */
+int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db)
+{
+	struct device_link *link;
+	struct vnlm_mbox *mb;
+	int ret;
+
+	mb = devm_kzalloc(dev, sizeof(*mb), GFP_KERNEL);
+	if (!mb)
+		return -ENOMEM;
+	mb->dev = dev;
+	mb->db = db;
+	spin_lock_init(&mb->lock);
+	INIT_DELAYED_WORK(&mb->timeout, vnlm_mbox_timeout);
+	mb->cl.dev = dev;
+	mb->cl.tx_block = false;
+	mb->cl.knows_txdone = false;
+	mb->cl.tx_done = vnlm_mbox_tx_done;
+
+	mb->chan = mbox_request_channel_byname(&mb->cl, VNLM_MBOX_NAME);
+	if (IS_ERR(mb->chan))
+		return dev_err_probe(dev, PTR_ERR(mb->chan),
+				     "%pOF: mboxes: no \"" VNLM_MBOX_NAME "\" channel\n",
+				     dev->of_node);
+	ret = devm_add_action_or_reset(dev, vnlm_mbox_release, mb);
+	if (ret)
+		return ret;
+
+	/* Unbind us before the controller goes: see the top of this file. */
+	link = device_link_add(dev, mb->chan->mbox->dev, DL_FLAG_AUTOREMOVE_CONSUMER);
+	if (!link)
+		return dev_err_probe(dev, -EINVAL,
+				     "%pOF: mboxes: cannot link to controller %s\n",
+				     dev->of_node, dev_name(mb->chan->mbox->dev));
+
+	db->kind = VNLM_DOORBELL_MBOX;
+	db->mbox = mb;
+	db->ring_mbox = vnlm_mbox_ring;
+	return 0;
+}
+
+/**
+ * vnlm_mbox_controller_name() - the device name of a mailbox doorbell's controller
+ * @db: a mailbox doorbell
+ *
+ * Return: the name, valid while the channel is held.
+ */
+const char *vnlm_mbox_controller_name(const struct vnlm_doorbell *db)
+{
+	return dev_name(db->mbox->chan->mbox->dev);
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test-only mailbox controller for the QEMU AMP board, which has no
+ * mailbox IP: registered with the real mailbox framework from a DT node
+ *
+ *	vnlm_mbox: mailbox {
+ *		compatible = "vnlm-test,sgi-mailbox";
+ *		#mbox-cells = <1>;		// the SGI, 0-15
+ *	};
+ *
+ * Channel n delivers a message (a pointer to a u32 word, 0 sent as 1) by
+ * writing the word into the RTOS peer's mailbox cell n (PEER_MBOX_CELL(n),
+ * inside the no-map rtos@5e000000 region) and raising SGI n on the peer
+ * core.  The peer logs the word and writes 0 back: "cell empty" is TX done
+ * (txdone_poll).
+ *
+ *	echo refuse > /sys/module/vnlm_test_mbox/parameters/mode  # send_data -EBUSY
+ *	echo stall  > .../mode	# write the cell, raise nothing: never done
+ *	echo ok     > .../mode	# normal; raises SGIs for cells left full
+ *	echo NAME > /sys/bus/platform/drivers/vnlm-test-mbox/unbind  # vanish
+ */
+#include <linux/io.h>
+#include <linux/mailbox_controller.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/string.h>
+
+#include "../../driver/vnlm_compat.h"
+#include "../../driver/vnlm_doorbell.h"
+
+#define PEER_MBOX_CELLS		0x5e7ff000
+#define NCHANS			(VNLM_SGI_MAX + 1)
+
+enum tmb_mode { TMB_OK, TMB_REFUSE, TMB_STALL };
+static const char *const mode_names[] = { "ok", "refuse", "stall" };
+
+static ulong mpidr = 2;
+module_param(mpidr, ulong, 0444);
+MODULE_PARM_DESC(mpidr, "MPIDR of the RTOS peer core");
+
+static ulong delivered;
+module_param(delivered, ulong, 0444);
+MODULE_PARM_DESC(delivered, "messages written and raised");
+
+static ulong refused;
+module_param(refused, ulong, 0444);
+MODULE_PARM_DESC(refused, "send_data calls refused with -EBUSY");
+
+struct tmb {
+	struct mbox_controller mbox;
+	struct mbox_chan chans[NCHANS];
+	struct vnlm_doorbell sgis[NCHANS];
+	void __iomem *cells;
+};
+
+/* The one bound instance, for the mode callback; NULL when none. */
+static struct tmb *tmb_bound;
+static DEFINE_SPINLOCK(tmb_lock);
+static enum tmb_mode mode;
+
+static int tmb_send_data(struct mbox_chan *chan, void *data)
+{
+	struct tmb *t = chan->con_priv;
+	unsigned int n = chan - t->chans;
+	u32 word = data ? *(u32 *)data : 0;
+	enum tmb_mode m = READ_ONCE(mode);
+
+	if (m == TMB_REFUSE) {
+		refused++;
+		return -EBUSY;
+	}
+	writel(word ? word : 1, t->cells + 4 * n);
+	if (m == TMB_STALL)
+		return 0;
+	vnlm_doorbell_ring(&t->sgis[n], 0);
+	delivered++;
+	return 0;
+}
+
+static bool tmb_last_tx_done(struct mbox_chan *chan)
+{
+	struct tmb *t = chan->con_priv;
+
+	return !readl(t->cells + 4 * (chan - t->chans));
+}
+
+static const struct mbox_chan_ops tmb_ops = {
+	.send_data = tmb_send_data,
+	.last_tx_done = tmb_last_tx_done,
+};
+
+static int mode_set(const char *val, const struct kernel_param *kp)
+{
+	int m = sysfs_match_string(mode_names, val);
+	unsigned int n;
+
+	if (m < 0)
+		return m;
+	spin_lock(&tmb_lock);
+	WRITE_ONCE(mode, m);
+	/* back to ok: ring the cells a stall left full */
+	if (m == TMB_OK && tmb_bound)
+		for (n = 0; n < NCHANS; n++)
+			if (readl(tmb_bound->cells + 4 * n))
+				vnlm_doorbell_ring(&tmb_bound->sgis[n], 0);
+	spin_unlock(&tmb_lock);
+	return 0;
+}
+
+static int mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", mode_names[READ_ONCE(mode)]);
+}
+
+static const struct kernel_param_ops mode_ops = {
+	.set = mode_set,
+	.get = mode_get,
+};
+module_param_cb(mode, &mode_ops, NULL, 0644);
+MODULE_PARM_DESC(mode, "ok, refuse (send_data -EBUSY) or stall (never raise)");
+
+static int tmb_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct vnlm_gic gic;
+	struct tmb *t;
+	unsigned int n;
+	int ret;
+
+	t = devm_kzalloc(dev, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	ret = vnlm_gic_probe(&gic);
+	if (ret)
+		return dev_err_probe(dev, ret, "no GIC\n");
+	for (n = 0; n < NCHANS; n++) {
+		ret = vnlm_doorbell_init(dev, &t->sgis[n], &gic, mpidr, -1, n);
+		if (ret)
+			return ret;
+		t->chans[n].con_priv = t;
+	}
+	t->cells = devm_ioremap(dev, PEER_MBOX_CELLS, 4 * NCHANS);
+	if (!t->cells)
+		return -ENOMEM;
+	t->mbox.dev = dev;
+	t->mbox.ops = &tmb_ops;
+	t->mbox.chans = t->chans;
+	t->mbox.num_chans = NCHANS;
+	t->mbox.txdone_poll = true;
+	t->mbox.txpoll_period = 1;
+	ret = devm_mbox_controller_register(dev, &t->mbox);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register the controller\n");
+	spin_lock(&tmb_lock);
+	tmb_bound = t;
+	spin_unlock(&tmb_lock);
+	platform_set_drvdata(pdev, t);
+	dev_info(dev, "test mailbox: %u channels, SGI n + cell 0x%x + 4n to MPIDR 0x%lx\n",
+		 NCHANS, PEER_MBOX_CELLS, mpidr);
+	return 0;
+}
+
+static void tmb_remove(struct platform_device *pdev)
+{
+	spin_lock(&tmb_lock);
+	tmb_bound = NULL;
+	spin_unlock(&tmb_lock);
+	dev_info(&pdev->dev, "test mailbox: going away\n");
+}
+
+VNLM_DEFINE_REMOVE_INT(tmb_remove);
+
+static const struct of_device_id tmb_of_match[] = {
+	{ .compatible = "vnlm-test,sgi-mailbox" },
+	{ /* sentinel */ }
+};
+MODULE_DEVICE_TABLE(of, tmb_of_match);
+
+static struct platform_driver tmb_driver = {
+	.probe = tmb_probe,
+	.remove = VNLM_PLATFORM_REMOVE(tmb_remove),
+	.driver = {
+		.name = "vnlm-test-mbox",
+		.of_match_table = tmb_of_match,
+	},
+};
+module_platform_driver(tmb_driver);
+
+MODULE_DESCRIPTION("Test helper: a mailbox controller that rings the RTOS peer with an SGI and a word");
+MODULE_LICENSE("GPL");
