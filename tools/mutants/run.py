@@ -138,10 +138,11 @@ def snapshot():
         os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
         shutil.copy2(src, os.path.join(dst, rel), follow_symlinks=False)
     # The test module is not under test: the tree's own build of it.
-    ko = os.path.join(TOP, "test", "kmod", "amp-peer-ctl.ko")
-    if not os.path.exists(ko):
-        raise SystemExit(f"no {ko}: run `make` first")
-    shutil.copy(ko, os.path.join(dst, "test", "kmod"))
+    for name in ("amp-peer-ctl.ko", "vnlm-test-netdev.ko"):
+        ko = os.path.join(TOP, "test", "kmod", name)
+        if not os.path.exists(ko):
+            raise SystemExit(f"no {ko}: run `make` first")
+        shutil.copy(ko, os.path.join(dst, "test", "kmod"))
     return dst
 
 
