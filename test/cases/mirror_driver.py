@@ -120,8 +120,23 @@ def wait_up(g, name, up=True, **kw):
                      f"{'up' if up else 'down'}", **kw)
 
 
-def settle(g, seconds=0.3):
-    time.sleep(seconds)
+def settle(g, seconds=None):
+    """Wait until the RTOS has read the generation each enabled instance
+    last published (sysfs `state` seq against the peer's view): every
+    doorbell rung so far has then been taken, and a check of which SGIs
+    arrived sees them all, with no fixed sleep.  @seconds: a plain wait,
+    only where nothing may be published (a disabled instance) and the
+    wait is for a wrong doorbell to show up."""
+    if seconds is not None:
+        time.sleep(seconds)
+        return
+    names = list(GOOD)
+    out = g.out("for d in " + " ".join(names) + "; do p=/sys/bus/platform/devices/$d; "
+                "if [ -e $p/driver ] && [ $(cat $p/enabled) = 1 ]; then "
+                "sed 's/.*seq=//' $p/state; else echo -; fi; done")
+    want = {n: int(v) for n, v in zip(names, out.split()) if v != "-"}
+    g.wait_peer(lambda p: all(p.view(slot(n)).seq == q for n, q in want.items()), 10,
+                f"the RTOS to read every published generation {want}")
 
 
 def setup(g, suite):
