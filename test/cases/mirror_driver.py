@@ -135,8 +135,12 @@ def settle(g, seconds=None):
                 "if [ -e $p/driver ] && [ $(cat $p/enabled) = 1 ]; then "
                 "sed 's/.*seq=//' $p/state; else echo -; fi; done")
     want = {n: int(v) for n, v in zip(names, out.split()) if v != "-"}
-    g.wait_peer(lambda p: all(p.view(slot(n)).seq == q for n, q in want.items()), 10,
-                f"the RTOS to read every published generation {want}")
+    try:
+        g.wait_peer(lambda p: all(p.view(slot(n)).seq >= q for n, q in want.items()), 30,
+                    "the RTOS to read every published generation")
+    except Exception as exc:
+        read = {n: view(g, n).seq for n in want}
+        raise AssertionError(f"{exc}\ndriver published {want}\nRTOS read {read}") from exc
 
 
 def setup(g, suite):
