@@ -7,6 +7,7 @@
 #   make shell      the same board, left at the guest shell
 #   make check      every test, host-side and in QEMU (TAP)
 #   make bench      benchmarks with ratios against same-run baselines
+#   make mutants    the mutation lane over driver/ (tools/mutants)
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
 #   make lanes      the other Debian kernels (5.10, 6.12 arm64; 6.1 armhf) and our modules
@@ -193,3 +194,9 @@ peer-arm: deps
 guest-tools-arm: deps
 	mkdir -p $(BUILD)/guest-tools-arm
 	$(MAKE) -C test/guest-tools O=$(BUILD)/guest-tools-arm CROSS_COMPILE=$(ARM_CROSS_COMPILE)
+
+# The mutation lane (tools/mutants): each mutant of driver/ built and run
+# against the suites that should kill it; exit 1 on any survivor.
+.PHONY: mutants
+mutants: all
+	$(PYTHON) tools/mutants/run.py $(MUTANTS)

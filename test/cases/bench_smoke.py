@@ -21,7 +21,9 @@ def test_bench_smoke():
         raise AssertionError(f"bench --smoke exited {r.returncode}:\n{out[-3000:]}")
     for needed in ("floor: bare SGI from a module median", "mirror: kernel event -> doorbell median",
                    "userspace daemon: kernel event -> doorbell median", "churn with 256 instances",
-                   "unreclaimable slab per instance", "carrier storm", "admin storm"):
+                   "unreclaimable slab per instance", "carrier storm", "admin storm",
+                   "notifier cost per instance (in-kernel timing)", "goal <= 2x: ",
+                   "goal >= 10x: ", "goal <= 5%: "):
         if needed not in out:
             raise AssertionError(f"bench --smoke printed no '{needed}':\n{out[-3000:]}")
     if "WRONG" in out or "no data" in out:

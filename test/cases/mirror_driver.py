@@ -25,6 +25,7 @@ GOOD = {  # node name -> (slot, sgi)
     "mirror-dummy1-off": (3, 11),
     "mirror-mmio-node": (4, 12),
     "mirror-eth2-hot": (5, 14),
+    "mirror-tnd0": (6, 15),
 }
 
 # node name -> (property the message must name, the instance dict)
@@ -32,7 +33,7 @@ BAD = {
     "bad-sgi-range": ("linux,doorbell-sgi", dict(slot=8, sgi=16, uplink="eth0")),
     "bad-sgi-missing": ("linux,doorbell-sgi", dict(slot=9, sgi=None, uplink="eth0")),
     "bad-target-linux": ("linux,target-cpu", dict(slot=16, sgi=8, target=0x1, uplink="eth0")),
-    "bad-target-missing": ("linux,target-cpu", dict(slot=6, sgi=8, target=None, uplink="eth0")),
+    "bad-target-missing": ("linux,target-cpu", dict(slot=19, sgi=8, target=None, uplink="eth0")),
     "bad-target-bits": ("linux,target-cpu", dict(slot=7, sgi=8, target=0x1000002, uplink="eth0")),
     "bad-sgi-string": ("linux,doorbell-sgi", dict(slot=10, sgi=None, uplink="eth0",
                                                   raw=['linux,doorbell-sgi = "8";'])),
@@ -160,6 +161,7 @@ def overlay():
         dict(name="mirror-dummy1-off", slot=3, sgi=11, uplink="dummy1", disabled=True),
         dict(name="mirror-mmio-node", slot=4, sgi=12, uplink="ignored0", ethernet="uplink_mmio"),
         dict(name="mirror-eth2-hot", slot=5, sgi=14, uplink="eth2"),
+        dict(name="mirror-tnd0", slot=6, sgi=15, uplink="tnd0"),
     ]
     for name, (_, d) in BAD.items():
         inst.append(dict(d, name=name))
@@ -208,8 +210,27 @@ def wait_announce_cleared(g, name):
 ANNOUNCE_HOLD_S = 0.2  # the driver's default linux,announce-hold-ms
 
 
-def settle(g, seconds=0.3):
-    time.sleep(seconds)
+def settle(g, seconds=None):
+    """Wait until the RTOS has read the generation each enabled instance
+    last published (sysfs `state` seq against the peer's view): every
+    doorbell rung so far has then been taken, and a check of which SGIs
+    arrived sees them all, with no fixed sleep.  @seconds: a plain wait,
+    only where nothing may be published (a disabled instance) and the
+    wait is for a wrong doorbell to show up."""
+    if seconds is not None:
+        time.sleep(seconds)
+        return
+    names = list(GOOD)
+    out = g.out("for d in " + " ".join(names) + "; do p=/sys/bus/platform/devices/$d; "
+                "if [ -e $p/driver ] && [ $(cat $p/enabled) = 1 ]; then "
+                "sed 's/.*seq=//' $p/state; else echo -; fi; done")
+    want = {n: int(v) for n, v in zip(names, out.split()) if v != "-"}
+    try:
+        g.wait_peer(lambda p: all(p.view(slot(n)).seq >= q for n, q in want.items()), 30,
+                    "the RTOS to read every published generation")
+    except Exception as exc:
+        read = {n: view(g, n).seq for n in want}
+        raise AssertionError(f"{exc}\ndriver published {want}\nRTOS read {read}") from exc
 
 
 def setup(g, suite):
@@ -302,7 +323,10 @@ def test_admin_down_up(g):
 
 def test_mtu(g):
     g.sh("ip link set eth0 mtu 1400")
-    wait_view(g, slot("mirror-eth0-a"), lambda v: v.mtu == 1400, what="mtu 1400")
+    v = wait_view(g, slot("mirror-eth0-a"), lambda v: v.mtu == 1400, what="mtu 1400")
+    # ANNOUNCE was cleared after its hold (earlier tests wait for that): an
+    # MTU change while up does not raise it again.
+    expect(v.status == UP, f"an MTU change while up raised ANNOUNCE: RTOS read {v.status:#x}")
     g.sh("ip link set eth0 mtu 1500")
     wait_view(g, slot("mirror-eth0-a"), lambda v: v.mtu == 1500, what="mtu 1500")
 
@@ -337,23 +361,42 @@ def test_notify_disabled_then_enabled(g):
     expect(sysfs(g, name, "enabled") == "0", "starts disabled")
     mark = head(g)
     g.sh("ip link add dummy1 type dummy && ip link set dummy1 up")
-    settle(g, 1.0)
+    # REGISTER and UP run synchronously in `ip`; once the instance has
+    # counted them, the driver's own doorbell counter (bumped in the
+    # notifier itself) says whether it rang.
+    g.wait_peer(lambda p: g.out("cat /sys/class/net/dummy1/operstate") in ("up", "unknown")
+                and int(sysfs(g, name, "events")) >= 2, 10,
+                "dummy1 up (REGISTER and UP counted)")
+    expect(int(sysfs(g, name, "doorbells")) == 0, "a disabled instance rang (driver count)")
+    settle(g)
     expect(11 not in sgis_since(g, mark), "a disabled instance rang")
     v = view(g, name)
     expect(not v.valid, f"a disabled instance wrote its region before it was switched on: {v}")
-    expect(int(sysfs(g, name, "events")) > 0, "events are counted while disabled")
     g.sh(f"echo 1 > /sys/bus/platform/devices/{name}/enabled")
-    v = wait_up(g, name, timeout=2)
+    v = wait_up(g, name)
     settle(g)
     expect(11 in sgis_since(g, mark), "switching on did not ring")
     g.sh(f"echo 0 > /sys/bus/platform/devices/{name}/enabled")
     mark = head(g)
-    g.sh("ip link set dummy1 down")
-    settle(g, 0.5)
+    rung = int(sysfs(g, name, "doorbells"))
+    events = int(sysfs(g, name, "events"))
+    g.sh("ip link set dummy1 down")  # GOING_DOWN and DOWN: synchronous
+    expect(int(sysfs(g, name, "events")) > events, "the down events were not seen")
+    expect(int(sysfs(g, name, "doorbells")) == rung, "switched off, yet rang (driver count)")
+    settle(g)
     expect(11 not in sgis_since(g, mark), "switched off, yet rang")
     expect(view(g, name).status & UP, "switched off, yet the config changed")
     g.sh(f"echo 1 > /sys/bus/platform/devices/{name}/enabled")
-    wait_up(g, name, False, timeout=2)
+    wait_up(g, name, False)
+    # Switching on with nothing changed still promises a fresh doorbell.
+    g.sh(f"echo 0 > /sys/bus/platform/devices/{name}/enabled")
+    rung = int(sysfs(g, name, "doorbells"))
+    mark = head(g)
+    g.sh(f"echo 1 > /sys/bus/platform/devices/{name}/enabled")
+    expect(int(sysfs(g, name, "doorbells")) == rung + 1, "switching on (nothing changed) "
+           "did not ring exactly once")
+    g.wait_peer(lambda p: 11 in {r.intid for r in p.records(mark)}, 5,
+                "SGI 11 after switching on with nothing changed")
 
 
 def test_phandle_survives_rename(g):
@@ -409,18 +452,24 @@ def test_unbind_bind_while_flapping(g):
     name = "mirror-dummy0"
     drv = "/sys/bus/platform/drivers/vnet-link-mirror"
     g.sh("touch /tmp/flap; " + FLAP)
+    seqs = [view(g, name).seq]
     try:
         for _ in range(5):
             g.sh(f"echo {name} > {drv}/unbind")
             v = wait_view(g, slot(name), lambda v: v.mtu == 0 and not v.status,
                           what="fail-safe after unbind")
+            seqs.append(v.seq)
             g.sh(f"echo {name} > {drv}/bind")
-            wait_view(g, slot(name), lambda v: v.mtu == 1500, what="resync after bind")
+            v = wait_view(g, slot(name), lambda v: v.mtu == 1500, what="resync after bind")
+            seqs.append(v.seq)
     finally:
         g.sh("rm -f /tmp/flap; sleep 0.3")
     g.sh("echo 1 > /sys/class/net/dummy0/carrier")
     wait_up(g, name)
     expect(sysfs(g, name, "link") == "up", "sysfs agrees")
+    expect(all(a < b for a, b in zip(seqs, seqs[1:])) and all(s % 2 == 0 for s in seqs),
+           f"the generation the RTOS read must grow (even) across rebinds: {seqs}")
+    return f"generations read: {seqs}"
 
 
 def test_rmmod_insmod_while_flapping(g):
@@ -623,6 +672,142 @@ def test_hotplug(g):
     g.qmp("netdev_del", id="hp0")
 
 
+TND = "mirror-tnd0"
+TND_SGI = GOOD[TND][1]
+TND_PARAM = "/sys/module/vnlm_test_netdev/parameters"
+DUPLEX_HALF = 0x00
+
+
+def tnd_state(g):
+    """sysfs `state` of the tnd0 instance, as a dict of ints."""
+    out = sysfs(g, TND, "state")
+    return {k: int(v, 0) for k, v in (f.split("=") for f in out.split())}
+
+
+def tnd_step(g, cmd, count, want):
+    """Run @cmd; the driver must ring @count times (its own counter, exact:
+    the notifier runs synchronously in the write), the RTOS must take
+    exactly that many SGI-15 doorbells for the instance and, when one was
+    rung, read @want (a dict of view fields) with it.  sysfs `state` must
+    say what the RTOS read."""
+    rung = int(sysfs(g, TND, "doorbells"))
+    mark = head(g)
+    g.sh(cmd)
+    got = int(sysfs(g, TND, "doorbells")) - rung
+    expect(got == count, f"{cmd!r}: driver rang {got} times, expected {count}")
+    recs = g.wait_peer(lambda p: (lambda r: r if len(r) >= count else None)(
+        [r for r in p.records(mark) if r.intid == TND_SGI and r.slot == slot(TND)]),
+        10, f"{count} SGI-{TND_SGI} records after {cmd!r}") if count else []
+    if count:
+        last = recs[-1]
+        for k, v in want.items():
+            expect(getattr(last, k) == v, f"{cmd!r}: RTOS read {k}={getattr(last, k)}, "
+                   f"expected {v}: {last}")
+    return recs
+
+
+def check_state_file(g):
+    v = view(g, TND)
+    st = tnd_state(g)
+    read = dict(status=v.status, mtu=v.mtu, speed=v.speed if v.speed != SPEED_UNKNOWN else -1,
+                duplex=v.duplex, seq=v.seq)
+    expect(st == read, f"sysfs state {st} but the RTOS read {read}")
+
+
+def test_speed_duplex_alone(g):
+    """The test uplink's speed or duplex changing alone (NETDEV_CHANGE with
+    the carrier kept): exactly one doorbell carrying the new values; a
+    change nothing visible follows (same value again, or while down) none."""
+    mark = head(g)
+    g.sh("insmod /lib/modules/vnlm/vnlm-test-netdev.ko")
+    wait_view(g, slot(TND), lambda v: v.mtu == 1500, what="tnd0 adopted")
+    g.sh("ip link set tnd0 up")  # oper up follows from linkwatch, asynchronously
+    v = wait_view(g, slot(TND), lambda v: v.status & UP and v.speed == 1000, what="tnd0 up")
+    expect(v.status == UP and v.duplex == DUPLEX_FULL, f"tnd0 up: RTOS read {v}")
+    check_state_file(g)
+    seq = view(g, TND).seq
+    steps = [
+        (f"echo 100 > {TND_PARAM}/speed", 1, dict(status=UP, speed=100, duplex=DUPLEX_FULL)),
+        (f"echo 0 > {TND_PARAM}/duplex", 1, dict(status=UP, speed=100, duplex=DUPLEX_HALF)),
+        (f"echo 100 > {TND_PARAM}/speed", 0, {}),
+        (f"echo 0 > {TND_PARAM}/duplex", 0, {}),
+        (f"echo 2500 > {TND_PARAM}/speed", 1, dict(status=UP, speed=2500, duplex=DUPLEX_HALF)),
+        (f"echo 1 > {TND_PARAM}/duplex", 1, dict(status=UP, speed=2500, duplex=DUPLEX_FULL)),
+        ("ip link set tnd0 mtu 9000", 1, dict(status=UP, mtu=9000, speed=2500)),
+        ("ip link set tnd0 mtu 65535", 1, dict(status=UP, mtu=65535, speed=2500)),
+        ("ip link set tnd0 mtu 1500", 1, dict(status=UP, mtu=1500, speed=2500)),
+    ]
+    for cmd, count, want in steps:
+        tnd_step(g, cmd, count, want)
+        check_state_file(g)
+    # While down, speed and duplex are not visible: changing them rings not.
+    g.sh(f"echo 0 > {TND_PARAM}/carrier")
+    wait_view(g, slot(TND), lambda v: not v.status & UP, what="tnd0 carrier off")
+    tnd_step(g, f"echo 10 > {TND_PARAM}/speed", 0, {})
+    tnd_step(g, f"echo 0 > {TND_PARAM}/duplex", 0, {})
+    g.sh(f"echo 1 > {TND_PARAM}/carrier")
+    v = wait_up(g, TND)
+    expect(v.speed == 10 and v.duplex == DUPLEX_HALF, f"carrier back: RTOS read {v}")
+    check_state_file(g)
+    expect(view(g, TND).seq > seq, "the generation did not grow")
+    recs = [r for r in records_since(g, mark) if r.intid == TND_SGI]
+    rung = int(sysfs(g, TND, "doorbells"))
+    return f"{len(recs)} SGI-{TND_SGI} doorbells taken; driver counts {rung} in all"
+
+
+def test_down_before_stop(g):
+    """NETDEV_GOING_DOWN: the RTOS is told "down" before the uplink's
+    ndo_stop runs; the event stamp it reads lies between the previous
+    doorbell and the stop."""
+    g.sh(f"echo 1000 > {TND_PARAM}/speed; echo 1 > {TND_PARAM}/duplex")
+    v = wait_view(g, slot(TND), lambda v: v.status & UP and v.speed == 1000, what="tnd0 up")
+    mark = head(g)
+    recs = tnd_step(g, "ip link set tnd0 down", 1, dict(status=0))
+    down = recs[-1]
+    stop = int(g.out(f"cat {TND_PARAM}/stop_stamp"))
+    before = [r for r in g.peer.records(0) if r.intid == TND_SGI and r.doorbell < down.doorbell]
+    prev = before[-1] if before else None
+    expect(prev is not None, "no earlier tnd0 doorbell to compare with")
+    expect(prev.cntvct < down.event_stamp < stop,
+           f"event stamp {down.event_stamp} must lie between the previous doorbell "
+           f"({prev.cntvct}) and ndo_stop ({stop}): down was published "
+           f"{'after' if down.event_stamp >= stop else 'before'} the device stopped")
+    expect(down.event_stamp <= down.cntvct, f"stamp {down.event_stamp} after the peer read "
+           f"it at {down.cntvct}")
+    g.sh("ip link set tnd0 up")
+    wait_up(g, TND)
+    return f"down published {(stop - down.event_stamp)} ticks before ndo_stop"
+
+
+def test_generation_continues(g):
+    """unbind/bind with nothing else happening: the new writer continues
+    the region's generation."""
+    drv = "/sys/bus/platform/drivers/vnet-link-mirror"
+    before = view(g, TND).seq
+    g.sh(f"echo {TND} > {drv}/unbind")
+    v = wait_view(g, slot(TND), lambda v: not v.status, what="tnd0 instance unbound")
+    mid = v.seq
+    g.sh(f"echo {TND} > {drv}/bind")
+    v = wait_up(g, TND)
+    expect(before < mid < v.seq, f"generations read {before}, {mid}, {v.seq}: must grow")
+    check_state_file(g)
+    return f"generations {before} -> {mid} -> {v.seq}"
+
+
+def test_cpu_node_refcount(g):
+    """A failed probe naming a Linux CPU puts the cpu node it found."""
+    refs = int(g.out(f"cat {TND_PARAM}/cpu_node_refs"))
+    if refs < 0:
+        raise Skip("no CONFIG_OF_DYNAMIC in this kernel: of_node_get/put are no-ops "
+                   "(the debug kernel has it)")
+    drv = "/sys/bus/platform/drivers/vnet-link-mirror"
+    for _ in range(3):
+        g.sh(f"echo bad-target-linux > {drv}/bind", check=False)
+    after = int(g.out(f"cat {TND_PARAM}/cpu_node_refs"))
+    expect(after == refs, f"/cpus/cpu@1 refcount {refs} -> {after} over 3 failed probes")
+    return f"/cpus/cpu@1 refcount stays {refs}"
+
+
 SUITES = [Suite("mirror-driver", [
     ("uplink appears after the mirror probed", test_probe_before_uplink),
     ("link up: LINK_UP, ANNOUNCE where configured, speed and duplex", test_link_up_announce_speed),
@@ -639,6 +824,12 @@ SUITES = [Suite("mirror-driver", [
     ("uplink's driver unbound and rebound", test_nic_driver_unbind),
     ("uplink moved to another netns and back", test_netns_move),
     ("PCIe hot-plug: device_add, then device_del", test_hotplug),
+    ("test uplink: speed or duplex alone rings once with the new values, "
+     "nothing visible rings not", test_speed_duplex_alone),
+    ("GOING_DOWN: down is published before ndo_stop, with its event stamp",
+     test_down_before_stop),
+    ("unbind/bind continues the region's generation", test_generation_continues),
+    ("a failed probe naming a Linux CPU puts its cpu node", test_cpu_node_refcount),
     ("each bad node fails alone, naming its property", test_bad_nodes),
     ("GIC reach: v2 CPU interface apart from Aff0, v3 range selector", test_gic_nodes),
     ("region from an mmio-sram partition (sram phandle)", test_sram),

@@ -16,7 +16,12 @@ import time
 import board
 from suite import PCI_UPLINK, Suite, driver_builtin, expect, load_driver
 
-BOUND_S = 3.0  # linkwatch may hold a carrier change for 1 s; TCG adds more
+# A correct driver converges within linkwatch's 1 s hold plus processing;
+# a loaded 2-core TCG host can stall a guest for seconds without any fault
+# of ours.  Failing needs BOUND_S (never converged); steps slower than
+# SLOW_S are counted and reported, not failed.
+BOUND_S = 30.0
+SLOW_S = 3.0
 PLAT = "/sys/bus/platform/devices"
 DRV = "/sys/bus/platform/drivers/vnet-link-mirror"
 
@@ -172,6 +177,7 @@ def test_torture(g):
     rng = random.Random(seed)
     w = World(g, rng)
     worst = 0.0
+    slow = 0
     t0 = time.monotonic()
     for i in range(steps):
         what = w.step()
@@ -184,10 +190,13 @@ def test_torture(g):
                 raise AssertionError(f"seed {seed}, step {i + 1} ({what}): not converged after "
                                      f"{BOUND_S}s:\n" + "\n".join(bad))
             time.sleep(0.05)
-        worst = max(worst, time.monotonic() - start)
+        took = time.monotonic() - start
+        worst = max(worst, took)
+        slow += took > SLOW_S
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(w.counts.items()))
     return (f"seed {seed}: {steps} steps in {time.monotonic() - t0:.0f}s, every one converged "
-            f"(slowest {worst:.2f}s, bound {BOUND_S}s); steps by kind: {kinds}")
+            f"(slowest {worst:.2f}s, {slow} over {SLOW_S}s, bound {BOUND_S}s); "
+            f"steps by kind: {kinds}")
 
 
 SUITES = [Suite("torture", [("lifecycle torture (seeded)", test_torture)], overlay=overlay(),

@@ -326,7 +326,8 @@ def our_modules(flavour="debian"):
     """Our modules, built against the flavour's kernel."""
     if flavour == "debug":
         # The debug kernel has the driver in-tree and built in.
-        return [os.path.join(BUILD, "debug-src", "test", "kmod", "amp-peer-ctl.ko")]
+        return [os.path.join(BUILD, "debug-src", "test", "kmod", m)
+                for m in ("amp-peer-ctl.ko", "vnlm-test-netdev.ko")]
     if flavour == "debug-modular":
         # The in-tree modules, as modules_install placed them.
         d = os.path.join(kernel_env(flavour)["KMODULES"], "kernel", "drivers", "net",
@@ -335,7 +336,8 @@ def our_modules(flavour="debian"):
     top = TOP if flavour == "debian" else os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
     return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
             os.path.join(top, "test", "kmod", "amp-peer-ctl.ko"),
-            os.path.join(top, "test", "kmod", "vnlm-test-mbox.ko")]
+            os.path.join(top, "test", "kmod", "vnlm-test-mbox.ko"),
+            os.path.join(top, "test", "kmod", "vnlm-test-netdev.ko")]
 
 
 def peer_image(arch="arm64"):

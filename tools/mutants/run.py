@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The mutation lane: each mutant in mutants.txt is one exact search/replace
+in one driver file, applied to a copy of the tree (build/mutants/<id>),
+built (W=1), and run against the suites named for it, the first failing
+TAP line ending the run.  A mutant is
+
+  killed      a named suite failed (or hung past its timeout) on it
+  survived    every named suite passed: a hole in the tests
+  equivalent  argued in the list (`equivalent:`); still checked to match
+  STALE       its search text does not occur exactly once (the driver
+              moved on): the lane fails, a mutant is never skipped silently
+  ERROR       it did not build, or the board did not boot
+
+Closing line: `N killed, M survived, E equivalent`; exit 1 on any
+survivor, stale mutant or error.
+
+  tools/mutants/run.py [--smoke] [--check] [--gic 2|3] [ID ...]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+CACHE = os.environ.get("CACHE", os.path.join(TOP, ".cache"))
+LIST = os.path.join(HERE, "mutants.txt")
+SUITE_TIMEOUT = 1200  # s; a mutant that hangs a suite this long is caught
+
+
+class Mutant:
+    def __init__(self, mid):
+        self.id = mid
+        self.file = None
+        self.suites = []
+        self.gic = None
+        self.smoke = False
+        self.equivalent = None
+        self.why = ""
+        self.search = None
+        self.replace = None
+
+
+def parse(path=LIST):
+    """Blocks: `== id`, `key: value` lines, then `--- search`, text,
+    `--- replace`, text, `--- end`.  # starts a comment between blocks."""
+    mutants, cur, mode, buf = [], None, None, []
+    with open(path) as f:
+        lines = f.read().split("\n")
+    for n, line in enumerate(lines, 1):
+        if mode in ("search", "replace"):
+            if line in ("--- replace", "--- end"):
+                setattr(cur, mode, "\n".join(buf))
+                buf = []
+                mode = "replace" if line == "--- replace" else None
+                if mode is None:
+                    mutants.append(cur)
+                    cur = None
+                continue
+            buf.append(line)
+            continue
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("== "):
+            if cur:
+                raise SystemExit(f"{path}:{n}: mutant {cur.id} has no --- end")
+            cur = Mutant(line[3:].strip())
+            continue
+        if cur is None:
+            raise SystemExit(f"{path}:{n}: text outside a mutant: {line!r}")
+        if line == "--- search":
+            mode = "search"
+            continue
+        key, _, val = line.partition(":")
+        val = val.strip()
+        if key == "file":
+            cur.file = val
+        elif key == "kill":
+            cur.suites = [s.strip() for s in val.split(",") if s.strip()]
+        elif key == "gic":
+            cur.gic = int(val)
+        elif key == "smoke":
+            cur.smoke = val == "yes"
+        elif key == "equivalent":
+            cur.equivalent = val
+        elif key == "why":
+            cur.why = val
+        else:
+            raise SystemExit(f"{path}:{n}: unknown key {key!r}")
+    if cur or mode:
+        raise SystemExit(f"{path}: unterminated mutant at the end")
+    ids = [m.id for m in mutants]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise SystemExit(f"{path}: duplicate ids {sorted(dup)}")
+    for m in mutants:
+        if not m.file or m.search is None or m.replace is None:
+            raise SystemExit(f"{path}: mutant {m.id} lacks file, search or replace")
+        if not m.equivalent and not m.suites:
+            raise SystemExit(f"{path}: mutant {m.id} names no suite to kill it")
+    return mutants
+
+
+def stale(m):
+    """None when @m's search text occurs exactly once, else why not."""
+    try:
+        with open(os.path.join(TOP, m.file)) as f:
+            text = f.read()
+    except OSError as exc:
+        return str(exc)
+    n = text.count(m.search)
+    if n != 1:
+        return f"search text occurs {n} times in {m.file}"
+    if m.search == m.replace:
+        return "replace equals search"
+    return None
+
+
+def snapshot():
+    """The tracked (and new, unignored) files as they are now, copied once:
+    editing the tree while the lane runs does not change what it tests."""
+    dst = os.path.join(BUILD, "mutants", "_base")
+    shutil.rmtree(dst, ignore_errors=True)
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                            "--exclude-standard"], cwd=TOP, check=True,
+                           stdout=subprocess.PIPE).stdout.decode().split("\0")
+    for rel in filter(None, files):
+        src = os.path.join(TOP, rel)
+        if not os.path.lexists(src) or rel.startswith(("build/", ".cache")):
+            continue
+        os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
+        shutil.copy2(src, os.path.join(dst, rel), follow_symlinks=False)
+    # The test module is not under test: the tree's own build of it.
+    for name in ("amp-peer-ctl.ko", "vnlm-test-netdev.ko"):
+        ko = os.path.join(TOP, "test", "kmod", name)
+        if not os.path.exists(ko):
+            raise SystemExit(f"no {ko}: run `make` first")
+        shutil.copy(ko, os.path.join(dst, "test", "kmod"))
+    return dst
+
+
+def copy_tree(base, m):
+    """A copy of the snapshot with @m applied."""
+    dst = os.path.join(BUILD, "mutants", m.id)
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(base, dst, symlinks=True)
+    path = os.path.join(dst, m.file)
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace(m.search, m.replace, 1))
+    return dst
+
+
+def kheaders():
+    with open(os.path.join(CACHE, "kernel.env")) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            if k == "KHEADERS":
+                return v
+    raise RuntimeError("no KHEADERS in kernel.env (make deps)")
+
+
+def build(dst):
+    r = subprocess.run(["make", "-s", "-C", kheaders(), "ARCH=arm64",
+                        "CROSS_COMPILE=aarch64-linux-gnu-", f"M={dst}/driver",
+                        "CONFIG_VNET_LINK_MIRROR=m", "W=1", "modules"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return r.returncode, r.stdout
+
+
+def run_suite(dst, suite, gic, log):
+    """Run one suite of the mutated tree; stop at the first failure.
+    Return ('killed'|'passed'|'error', the deciding line)."""
+    cmd = [sys.executable, os.path.join(dst, "test", "run_tests.py"), "-k", suite,
+           "--flavour", "debian", "--gic", str(gic)]
+    env = dict(os.environ, BUILD=BUILD, CACHE=CACHE)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env=env, start_new_session=True)
+    deadline = time.monotonic() + SUITE_TIMEOUT
+    verdict, why, ran = None, "", 0
+    try:
+        for line in p.stdout:
+            log.write(line)
+            if time.monotonic() > deadline:
+                verdict, why = "killed", f"hung: no result within {SUITE_TIMEOUT}s"
+                break
+            if line.startswith("ok "):
+                ran += 1
+            elif line.startswith("not ok "):
+                ran += 1
+                if "board did not boot" in line or "kernel is there" in line:
+                    verdict, why = "error", line.strip()
+                else:
+                    verdict, why = "killed", line.strip()
+                break
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+    if verdict:
+        # a board that failed before our test asserted anything is an error
+        if "not ok" in why and "board did not boot" in why:
+            verdict = "error"
+        return verdict, why
+    if ran == 0:
+        return "error", f"suite {suite!r} ran no test (exit {p.returncode})"
+    if p.returncode:
+        return "error", f"suite {suite!r} exited {p.returncode} with every test passing"
+    return "passed", f"{ran} tests passed"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("ids", nargs="*", help="only these mutants")
+    ap.add_argument("--smoke", action="store_true", help="only the mutants marked smoke")
+    ap.add_argument("--check", action="store_true",
+                    help="only check that every search matches exactly once")
+    ap.add_argument("--gic", type=int, choices=(2, 3), default=3,
+                    help="GIC for mutants that name none (default 3)")
+    args = ap.parse_args()
+
+    mutants = parse()
+    if args.ids:
+        unknown = set(args.ids) - {m.id for m in mutants}
+        if unknown:
+            raise SystemExit(f"unknown mutants {sorted(unknown)}")
+        mutants = [m for m in mutants if m.id in args.ids]
+    if args.smoke:
+        mutants = [m for m in mutants if m.smoke]
+
+    t0 = time.monotonic()
+    counts = dict(killed=0, survived=0, equivalent=0, stale=0, error=0)
+    logdir = os.path.join(BUILD, "mutants")
+    os.makedirs(logdir, exist_ok=True)
+    base = None if args.check else snapshot()
+    for m in mutants:
+        t1 = time.monotonic()
+        why = stale(m)
+        if why:
+            counts["stale"] += 1
+            print(f"STALE      {m.id}: {why}", flush=True)
+            continue
+        if m.equivalent:
+            counts["equivalent"] += 1
+            print(f"equivalent {m.id}: {m.equivalent}", flush=True)
+            continue
+        if args.check:
+            print(f"matches    {m.id}", flush=True)
+            continue
+        dst = copy_tree(base, m)
+        rc, out = build(dst)
+        if rc or not os.path.exists(os.path.join(dst, "driver", "vnet-link-mirror.ko")):
+            counts["error"] += 1
+            print(f"ERROR      {m.id}: does not build:\n{out[-1500:]}", flush=True)
+            continue
+        fate, why = "survived", ""
+        with open(os.path.join(logdir, f"{m.id}.log"), "w") as log:
+            for suite in m.suites:
+                verdict, why = run_suite(dst, suite, m.gic or args.gic, log)
+                if verdict != "passed":
+                    fate = verdict
+                    why = f"{suite}: {why}"
+                    break
+        counts[{"killed": "killed", "survived": "survived", "error": "error"}[fate]] += 1
+        label = {"killed": "killed", "survived": "SURVIVED", "error": "ERROR"}[fate]
+        print(f"{label:10} {m.id} ({time.monotonic() - t1:.0f}s) {why}", flush=True)
+        if fate == "killed":
+            shutil.rmtree(dst, ignore_errors=True)
+
+    print(f"# {len(mutants)} mutants in {time.monotonic() - t0:.0f}s; "
+          f"{counts['stale']} stale, {counts['error']} errors")
+    print(f"{counts['killed']} killed, {counts['survived']} survived, "
+          f"{counts['equivalent']} equivalent")
+    return 1 if counts["survived"] or counts["stale"] or counts["error"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
