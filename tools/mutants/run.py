@@ -138,7 +138,7 @@ def snapshot():
         os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
         shutil.copy2(src, os.path.join(dst, rel), follow_symlinks=False)
     # The test module is not under test: the tree's own build of it.
-    for name in ("amp-peer-ctl.ko", "vnlm-test-netdev.ko"):
+    for name in ("amp-peer-ctl.ko", "vnlm-test-netdev.ko", "vnlm-test-mbox.ko"):
         ko = os.path.join(TOP, "test", "kmod", name)
         if not os.path.exists(ko):
             raise SystemExit(f"no {ko}: run `make` first")
