@@ -16,7 +16,7 @@ INSTANCES = [
     dict(name="stress-b", slot=1, sgi=9, uplink="eth0"),
 ]
 NSLOTS = 2
-STORM_TOGGLES = 400
+STORM_TOGGLES = 2000
 
 
 def setup(g, suite):
@@ -26,7 +26,7 @@ def setup(g, suite):
     expect(h.mem_mode == 1 and h.run_mode == 1,
            f"peer runs mem mode {h.mem_mode}, run mode {h.run_mode}; asked 1, 1")
     how = load_driver(g)
-    g.sh("ip link set eth0 up")
+    g.sh("load-nic; ip link set eth0 up")
     for s in range(NSLOTS):
         wait_view(g, s, lambda v: v.status & UP, what=f"slot {s} up")
     return how
