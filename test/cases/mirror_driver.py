@@ -358,7 +358,7 @@ def test_rmmod_insmod_while_flapping(g):
 def test_pool_offsets_read_by_peer(g):
     """Both instances placed with linux,shm-offset in one region: the peer
     reads each at its offset (its slot table comes from the board) and
-    sees dummy6 up, then down, with one generation each."""
+    sees dummy6 up, then down."""
     mark = head(g)
     g.sh("ip link add dummy6 type dummy && ip link set dummy6 up")
     for name, v in POOL_VIEW.items():
