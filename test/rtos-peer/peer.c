@@ -12,7 +12,16 @@
 #include "peer.h"
 #include "vnet-link-mirror/shm.h"
 
-#define SNAPSHOT_RETRIES	64
+/*
+ * Attempts before a read is given up (and counted as failed).  A doorbell
+ * comes after the write it announces, so only a following update can make
+ * its read retry.  The stress loop reads at any time, also while the writer
+ * is between its two generation writes, and on a loaded TCG host a vCPU can
+ * be descheduled right there for milliseconds: its budget is far larger, so
+ * that only a generation left odd (a writer that never finishes) fails it.
+ */
+#define SNAPSHOT_RETRIES	1024
+#define STRESS_RETRIES		(1u << 20)
 
 static struct peer_log *const plog = (struct peer_log *)PEER_LOG_ADDR;
 static struct peer_record *const ring =
@@ -43,11 +52,11 @@ static void invalidate(const void *addr, unsigned long len)
 	dsb_sy();
 }
 
-static int read_slot(uint32_t slot, struct vnlm_snapshot *snap)
+static int read_slot(uint32_t slot, struct vnlm_snapshot *snap, unsigned int max_retries)
 {
 	return vnlm_read_snapshot((const void *)(uintptr_t)slot_addr[slot], snap, read_barrier,
 				  mem_mode == PEER_MEM_CACHED_INVAL ? invalidate : NULL,
-				  SNAPSHOT_RETRIES);
+				  max_retries);
 }
 
 static void log_append(const struct peer_record *rec)
@@ -65,7 +74,7 @@ static int scan_slot(uint32_t slot, struct peer_record *rec)
 	struct vnlm_snapshot snap;
 	int retries;
 
-	retries = read_slot(slot, &snap);
+	retries = read_slot(slot, &snap, SNAPSHOT_RETRIES);
 	if (retries == -1) {
 		plog->uninit_reads++;	/* no instance has set it up (yet) */
 		return 0;
@@ -222,7 +231,7 @@ static void stress_pass(void)
 
 	for (slot = 0; slot < nslots; slot++) {
 		struct vnlm_snapshot snap;
-		int r = read_slot(slot, &snap);
+		int r = read_slot(slot, &snap, STRESS_RETRIES);
 
 		if (r == -1)
 			continue;
