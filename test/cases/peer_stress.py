@@ -16,7 +16,7 @@ INSTANCES = [
     dict(name="stress-b", slot=1, sgi=9, uplink="eth0"),
 ]
 NSLOTS = 2
-STORM_TOGGLES = 2000
+STORM_TOGGLES = 1000
 
 
 def setup(g, suite):
