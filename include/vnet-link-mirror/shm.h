@@ -42,6 +42,40 @@
  *
  * This header is included by Linux and by freestanding RTOS code, so it uses
  * fixed-width types only and no Linux headers outside __KERNEL__.
+ *
+ * DOC: Memory contract for the RTOS side
+ *
+ * Linux maps the region write-combined (ioremap_wc(): Normal Non-cacheable
+ * on Arm) and orders its writes with wmb() (DSB ST), so every store reaches
+ * the point of coherency in order before the doorbell is raised.  The RTOS
+ * must read it in one of two ways:
+ *
+ * 1. Normal Non-cacheable (Arm MMU attribute 0x44; an MPU region with
+ *    TEX=001 C=0 B=0), the recommended mapping.  Loads go to memory; the
+ *    reader's barrier between the generation and the fields is a load-load
+ *    barrier to the full system: "dmb ld" (AArch64, or "dmb oshld"),
+ *    "dmb sy" on ARMv7, "dmb" on Armv7-M/Armv8-M.  Pass a NULL invalidate
+ *    hook.  Device memory also works (it is slower).
+ *
+ * 2. Cacheable (write-back or write-through: the default of most RTOS MMU
+ *    and MPU setups).  Linux's non-cacheable writes do not update the
+ *    reader's cache, and a core outside Linux's coherency domain (Cortex-M,
+ *    Cortex-R, another cluster) never snoops them: a plain cached read can
+ *    return the old generation and old fields forever.  The reader must
+ *    invalidate (never clean: the RTOS never writes here) the lines covering
+ *    the config and the sync block, offsets 0x00 to VNLM_READ_SPAN, before
+ *    every read attempt, and the sync block's line again before the
+ *    confirming re-read of the generation; then a DSB (AArch64 "dc ivac"
+ *    per line then "dsb sy"; ARMv7-A/R DCIMVAC then "dsb"; Cortex-M7
+ *    SCB->DCIMVAC then "dsb") so the invalidates complete before the loads.
+ *    vnlm_read_snapshot() calls the hook at those two points.  The barriers
+ *    between the loads are the same as in case 1.
+ *
+ * Mapping the same memory cacheable on the RTOS side while Linux maps it
+ * non-cacheable is a mismatched-attribute alias: even a core in the same
+ * inner-shareable domain must follow case 2.  The region should start on a
+ * cache-line boundary of the RTOS core (the driver accepts linux,shm-offset
+ * values aligned to 0x40) so that no other data shares its lines.
  */
 #ifndef VNET_LINK_MIRROR_SHM_H
 #define VNET_LINK_MIRROR_SHM_H
@@ -136,11 +170,15 @@ struct vnlm_snapshot {
 	unsigned long long event_stamp;
 };
 
+/* Bytes of a region a reader reads: the config and the sync block. */
+#define VNLM_READ_SPAN		(VNLM_SYNC_OFFSET + 0x18)
+
 #ifndef __KERNEL__
-/* Reader side for the RTOS.  Every field is read once with a single-copy
+/*
+ * Reader side for the RTOS.  Every field is read once with a single-copy
  * atomic load (naturally aligned, never merged or torn by the compiler).
- * The caller supplies its read barrier ("dmb ld" or "dmb ishld" on
- * AArch64, depending on how the region is mapped).
+ * The caller supplies its read barrier and, for a cacheable mapping, its
+ * cache invalidate (see the memory contract above).
  */
 static inline vnlm_u32 vnlm_le32(vnlm_u32 v)
 {
@@ -168,7 +206,12 @@ static inline vnlm_u16 vnlm_le16(vnlm_u16 v)
  * vnlm_read_snapshot() - take one consistent snapshot of a region
  * @region: the instance's shared region, as mapped by the RTOS
  * @snap: filled in
- * @rmb: the reader's load-load barrier
+ * @rmb: the reader's load-load barrier ("dmb ld" on AArch64, see above)
+ * @inval: NULL for a Normal Non-cacheable (or Device) mapping; for a
+ *	cacheable one, invalidates the data cache lines covering
+ *	[addr, addr + len) and completes with a DSB.  Called with the whole
+ *	span before every attempt and with the generation's word before the
+ *	confirming re-read.
  * @max_retries: how many torn reads to tolerate before giving up
  *
  * Return: retries spent (>= 0), -1 if Linux has not initialised the
@@ -176,16 +219,22 @@ static inline vnlm_u16 vnlm_le16(vnlm_u16 v)
  */
 static inline int vnlm_read_snapshot(const void *region,
 				     struct vnlm_snapshot *snap,
-				     void (*rmb)(void), unsigned int max_retries)
+				     void (*rmb)(void),
+				     void (*inval)(const void *addr, unsigned long len),
+				     unsigned int max_retries)
 {
 	unsigned int tries;
 
+	if (inval)
+		inval(region, VNLM_READ_SPAN);
 	if (vnlm_le32(VNLM_RD(region, VNLM_SYNC_MAGIC_OFF, vnlm_u32)) !=
 	    VNLM_SYNC_MAGIC)
 		return -1;
 	for (tries = 0; tries <= max_retries; tries++) {
 		vnlm_u32 seq, again;
 
+		if (inval && tries)
+			inval(region, VNLM_READ_SPAN);
 		seq = vnlm_le32(VNLM_RD(region, VNLM_SYNC_SEQ, vnlm_u32));
 		if (seq & 1)
 			continue;
@@ -201,6 +250,8 @@ static inline int vnlm_read_snapshot(const void *region,
 							     vnlm_u32)) << 32;
 		/* the fields before the generation that confirms them */
 		rmb();
+		if (inval)
+			inval((const vnlm_u8 *)region + VNLM_SYNC_SEQ, 4);
 		again = vnlm_le32(VNLM_RD(region, VNLM_SYNC_SEQ, vnlm_u32));
 		if (again == seq) {
 			snap->seq = seq;

@@ -10,7 +10,8 @@ import time
 import board
 from tap import Skip
 from suite import (HOTPLUG_PORT, MMIO_UPLINK, PCI_UPLINK, Suite, driver_builtin, expect,
-                   head, load_driver, quiet_for, records_since, sysfs, wait_view)
+                   head, load_driver, peer_alive, quiet_for, records_since, sysfs,
+                   wait_view)
 
 UP = 0x1
 ANNOUNCE = 0x2
@@ -153,7 +154,7 @@ EXTRA_RESERVED = """
 		};"""
 
 
-def overlay():
+def instances():
     inst = [
         dict(name="mirror-eth0-a", slot=0, sgi=8, uplink="eth0", announce=True),
         dict(name="mirror-eth0-b", slot=1, sgi=9, uplink="eth0"),
@@ -176,7 +177,18 @@ def overlay():
     for name in SRAM_DUP:
         inst.append(dict(name=name, region=None, sgi=6, uplink="dummy9",
                          raw=["sram = <&vnet_sram_dup>;", "linux,shm-offset = <0x80>;"]))
-    return board.mirror_overlay(inst, EXTRA_RESERVED + SRAM_RESERVED, SRAM_NODES)
+    return inst
+
+
+def overlay():
+    return board.mirror_overlay(instances(), EXTRA_RESERVED + SRAM_RESERVED, SRAM_NODES)
+
+
+NSLOTS = SRAM_SLOT + 1
+POOL_BASE = 0x5F0F2000
+# The peer's views: the slot regions, then the pool's instances by offset.
+PEER_SLOTS = board.peer_slot_table(instances(), NSLOTS, {"pool_shm": POOL_BASE})
+POOL_VIEW = {name: PEER_SLOTS.index(POOL_BASE + off) for name, off in POOL.items()}
 
 
 def slot(name):
@@ -234,7 +246,7 @@ def settle(g, seconds=None):
 
 
 def setup(g, suite):
-    g.start_peer(suite.nslots)
+    g.start_peer(slots=PEER_SLOTS)
     # The mirror first: its uplinks do not exist yet.
     how = load_driver(g)
     return how + "; " + g.out("ls /sys/bus/platform/drivers/vnet-link-mirror/ | grep -v -e bind -e uevent "
@@ -369,6 +381,7 @@ def test_notify_disabled_then_enabled(g):
                 "dummy1 up (REGISTER and UP counted)")
     expect(int(sysfs(g, name, "doorbells")) == 0, "a disabled instance rang (driver count)")
     settle(g)
+    peer_alive(g)
     expect(11 not in sgis_since(g, mark), "a disabled instance rang")
     v = view(g, name)
     expect(not v.valid, f"a disabled instance wrote its region before it was switched on: {v}")
@@ -384,6 +397,7 @@ def test_notify_disabled_then_enabled(g):
     expect(int(sysfs(g, name, "events")) > events, "the down events were not seen")
     expect(int(sysfs(g, name, "doorbells")) == rung, "switched off, yet rang (driver count)")
     settle(g)
+    peer_alive(g)
     expect(11 not in sgis_since(g, mark), "switched off, yet rang")
     expect(view(g, name).status & UP, "switched off, yet the config changed")
     g.sh(f"echo 1 > /sys/bus/platform/devices/{name}/enabled")
@@ -494,6 +508,23 @@ def test_rmmod_insmod_while_flapping(g):
     wait_up(g, "mirror-dummy0")
     # dummy1's instance is disabled again after the reload (DT default).
     expect(sysfs(g, "mirror-dummy1-off", "enabled") == "0", "DT default after reload")
+
+
+def test_pool_offsets_read_by_peer(g):
+    """Both instances placed with linux,shm-offset in one region: the peer
+    reads each at its offset (its slot table comes from the board) and
+    sees dummy6 up, then down."""
+    mark = head(g)
+    g.sh("ip link add dummy6 type dummy && ip link set dummy6 up")
+    for name, v in POOL_VIEW.items():
+        wait_view(g, v, lambda x: x.status & UP and x.mtu == 1500, what=f"{name} up")
+    expect(13 in sgis_since(g, mark), f"no SGI 13 for the pool: {sgis_since(g, mark)}")
+    g.sh("ip link set dummy6 down")
+    for name, v in POOL_VIEW.items():
+        wait_view(g, v, lambda x: not x.status & UP, what=f"{name} down")
+    seqs = {name: g.peer.view(v).seq for name, v in POOL_VIEW.items()}
+    g.sh("ip link del dummy6")
+    return f"views {POOL_VIEW}, generations {seqs}"
 
 
 def test_bad_nodes(g):
@@ -833,6 +864,8 @@ SUITES = [Suite("mirror-driver", [
     ("each bad node fails alone, naming its property", test_bad_nodes),
     ("GIC reach: v2 CPU interface apart from Aff0, v3 range selector", test_gic_nodes),
     ("region from an mmio-sram partition (sram phandle)", test_sram),
+    ("instances at linux,shm-offset in one region are read by the peer",
+     test_pool_offsets_read_by_peer),
 ], overlay=overlay(), nics=[PCI_UPLINK, MMIO_UPLINK, HOTPLUG_PORT],
-    symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=SRAM_SLOT + 1, setup=setup,
+    symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=NSLOTS, setup=setup,
     flavours=board.FLAVOURS + board.LANE_FLAVOURS)]

@@ -344,6 +344,27 @@ def peer_image(arch="arm64"):
     return os.path.join(BUILD, ARCHES[arch]["peer"])
 
 
+def peer_slot_table(instances, nslots, regions=None):
+    """The RTOS peer's slot table for a board built by mirror_overlay():
+    view i < @nslots reads slot region i (SHM_BASE + i * SHM_STRIDE, plus
+    the offset of an instance that places itself in it); after those, one
+    view per instance with linux,shm-offset in a region of @regions (label
+    -> base address: the extra_reserved ones), in instance order."""
+    table = [SHM_BASE + s * SHM_STRIDE for s in range(nslots)]
+    for inst in instances:
+        off = inst.get("offset")
+        if off is None:
+            continue
+        if "slot" in inst and "region" not in inst:
+            if inst["slot"] < nslots:
+                table[inst["slot"]] += off
+            continue
+        base = (regions or {}).get(inst.get("region"))
+        if base is not None and base + off not in table:
+            table.append(base + off)
+    return table
+
+
 # The test mailbox controller's node (test/kmod/vnlm_test_mbox.c): channel
 # n is SGI n plus the peer's mailbox cell n.
 TEST_MAILBOX_LABEL = "vnlm_mbox"

@@ -14,7 +14,7 @@ import threading
 import time
 
 import board
-from peerlog import PeerLog
+from peerlog import PeerLog, default_slots, write_config
 
 BOOT_TIMEOUT = 180
 DEFAULT_CMD_TIMEOUT = 60
@@ -195,9 +195,17 @@ class Guest:
         self.qmp("set_link", name=netdev, up=bool(up))
 
     # -- RTOS peer -------------------------------------------------------
-    def start_peer(self, nslots):
+    def start_peer(self, nslots=None, slots=None, mem=None, run="doorbell", check_speed=False):
+        """Start the RTOS peer on its slot table: @slots (region addresses,
+        view i reads slots[i]), else @nslots at the default stride; @mem the
+        memory contract's variant ("nc", "cached-inval"; default: the
+        board's PEER_MEM, else "nc")."""
+        if slots is None:
+            slots = default_slots(nslots)
+        mem = mem or os.environ.get("PEER_MEM", "nc")
+        write_config(self.ram_file, board.RAM_BASE, slots, mem, run, check_speed)
         self.sh(f"insmod /lib/modules/vnlm/amp-peer-ctl.ko entry=0x{board.PEER_ENTRY:x} "
-                f"mpidr={board.RTOS_MPIDR} arg={nslots}")
+                f"mpidr={board.RTOS_MPIDR} arg={len(slots)}")
         deadline = time.monotonic() + 20
         while not self.peer.ready():
             if time.monotonic() > deadline:

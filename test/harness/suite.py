@@ -7,6 +7,7 @@ import time
 
 import board
 from guest import Guest, GuestError
+from peerlog import PEER_LOG_MAGIC
 
 LS = "linux,virtio-net-link-mirror"
 PCI_UPLINK = ["-netdev", "user,id=up0,restrict=on",
@@ -78,6 +79,10 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
                 tap.result(f"{label}: {name}", False, "setup failed")
                 continue
             tap.run(f"{label}: {name}", fn, guest)
+        if (ok and suite.closing_checks and guest.peer and
+                guest.peer.header().magic == PEER_LOG_MAGIC):
+            tap.run(f"{label}: RTOS peer alive, no failed reads, retries reported",
+                    check_peer, guest)
         if ok and flavour == "debug" and suite.closing_checks:
             tap.run(f"{label}: kmemleak finds nothing of ours", check_kmemleak, guest)
         if ok and suite.closing_checks:
@@ -101,6 +106,27 @@ def check_kmemleak(g):
     if ours:
         raise GuestError(f"{len(ours)} leaks from our code:\n" + "\n".join(ours[:3]))
     return f"{len(leaks)} unreferenced objects in all, none allocated by our code"
+
+
+def check_peer(g):
+    """What the peer did over the whole boot: still alive (READY, not FAULT,
+    heartbeat advancing), not one snapshot it gave up on (failed reads are
+    counted, never dropped), and no stress-mode inconsistency."""
+    peer_alive(g)
+    h = g.peer.header()
+    expect(h.failed_reads == 0, f"the peer gave up on {h.failed_reads} snapshots (all torn)")
+    expect(h.stress_failed == 0 and h.stress_bad == 0,
+           f"stress: {h.stress_failed} failed, {h.stress_bad} inconsistent")
+    return (f"{h.doorbells} doorbells, {h.torn_retries} torn reads retried, "
+            f"{h.heartbeats} heartbeats, mem mode {h.mem_mode}")
+
+
+def peer_alive(g):
+    """Before any "nothing arrived": the peer is READY, not FAULT, and still
+    taking interrupts (its timer heartbeat advances)."""
+    why = g.peer.alive()
+    if why:
+        raise AssertionError(f"RTOS peer not alive: {why}; header {g.peer.header()}")
 
 
 def check_dmesg(g):
@@ -147,10 +173,15 @@ def wait_view(g, slot, pred, timeout=10.0, what=None):
 
 
 def quiet_for(g, seconds):
-    """Doorbells taken during @seconds of doing nothing."""
+    """Doorbells taken during @seconds of doing nothing, by a peer shown
+    alive (taking interrupts) before and after: a dead peer takes none
+    either, and must not pass for a quiet driver."""
+    peer_alive(g)
     before = g.peer.header().doorbells
     time.sleep(seconds)
-    return g.peer.header().doorbells - before
+    after = g.peer.header().doorbells
+    peer_alive(g)
+    return after - before
 
 
 def sysfs(g, dev, attr):

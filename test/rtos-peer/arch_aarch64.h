@@ -107,6 +107,65 @@ static inline void icc_eoir1_write(uint32_t v)
 	sysreg_write(S3_0_C12_C12_1, v);		/* ICC_EOIR1_EL1 */
 }
 
+static inline void irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+
+/* The virtual timer (PPI 27 on virt): the peer's heartbeat. */
+static inline void vtimer_arm(uint32_t ticks)
+{
+	sysreg_write(cntv_tval_el0, ticks);
+	sysreg_write(cntv_ctl_el0, 1);			/* ENABLE, not masked */
+	isb();
+}
+
+/* Smallest data cache line, from CTR_EL0.DminLine. */
+static inline uint32_t dcache_line(void)
+{
+	return 4u << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+}
+
+/* Invalidate one line by VA to the point of coherency (no write-back). */
+static inline void dcache_inval_line(uintptr_t va)
+{
+	__asm__ volatile("dc ivac, %0" : : "r"(va) : "memory");
+}
+
+/* The invalidates complete before any later load. */
+/* Clean and invalidate one line by VA to the point of coherency. */
+static inline void dcache_clean_inval_line(uintptr_t va)
+{
+	__asm__ volatile("dc civac, %0" : : "r"(va) : "memory");
+}
+
+static inline void dsb_sy(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/*
+ * The MMU, 4 KiB granule, 32-bit VA = PA, walks from TTBR0_EL1 starting at
+ * level 1 (T0SZ = 32).  MAIR_EL1: attr 0 Device-nGnRnE, 1 Normal
+ * write-back, 2 Normal non-cacheable.  Walks are non-cacheable (IRGN0 =
+ * ORGN0 = 0): the tables were written with the MMU off.
+ */
+#define MMU_ATTR_DEVICE		0
+#define MMU_ATTR_WB		1
+#define MMU_ATTR_NC		2
+
+static inline void mmu_enable(uintptr_t l1_table)
+{
+	sysreg_write(mair_el1, 0x00ull | 0xffull << 8 | 0x44ull << 16);
+	sysreg_write(tcr_el1, 32ull | 1ull << 23);	/* T0SZ 32, EPD1 */
+	sysreg_write(ttbr0_el1, l1_table);
+	isb();
+	__asm__ volatile("tlbi vmalle1\n\tdsb nsh" ::: "memory");
+	isb();
+	sysreg_write(sctlr_el1, sysreg_read(sctlr_el1) | 1u | 1u << 2 | 1u << 12);
+	isb();
+}
+
 /* Arm semihosting from AArch64: HLT #0xf000, operation in x0, argument in x1. */
 static inline void semihost_call(uint32_t op, const void *arg)
 {

@@ -122,6 +122,72 @@ static inline void icc_eoir1_write(uint32_t v)
 	cp15_write(0, c12, c12, 1, v);			/* ICC_EOIR1 */
 }
 
+static inline void irq_enable(void)
+{
+	__asm__ volatile("cpsie i" ::: "memory");
+}
+
+/* The virtual timer (PPI 27 on virt): the peer's heartbeat. */
+static inline void vtimer_arm(uint32_t ticks)
+{
+	cp15_write(0, c14, c3, 0, ticks);		/* CNTV_TVAL */
+	cp15_write(0, c14, c3, 1, 1);			/* CNTV_CTL: ENABLE */
+	isb();
+}
+
+/* Smallest data cache line, from CTR.DminLine. */
+static inline uint32_t dcache_line(void)
+{
+	return 4u << ((cp15_read(0, c0, c0, 1) >> 16) & 0xf);
+}
+
+/* DCIMVAC: invalidate one line by MVA to the point of coherency. */
+static inline void dcache_inval_line(uintptr_t va)
+{
+	cp15_write(0, c7, c6, 1, va);
+}
+
+/* Clean and invalidate one line by VA to the point of coherency. */
+static inline void dcache_clean_inval_line(uintptr_t va)
+{
+	cp15_write(0, c7, c14, 1, va);			/* DCCIMVAC */
+}
+
+static inline void dsb_sy(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/*
+ * The MMU with the short-descriptor format: one level of 1 MiB sections,
+ * TTBCR = 0, TEX remap and the access flag off, every domain a client.
+ * Section memory types (TEX, C, B): Device 000 0 1 (shareable Device),
+ * Normal write-back 001 1 1, Normal non-cacheable 001 0 0.  Walks are
+ * non-cacheable (TTBR0 attribute bits 0): the table was written with the
+ * MMU off.
+ */
+#define MMU_ATTR_DEVICE		0
+#define MMU_ATTR_WB		1
+#define MMU_ATTR_NC		2
+
+static inline void mmu_enable(uintptr_t l1_table)
+{
+	uint32_t sctlr;
+
+	cp15_write(0, c2, c0, 2, 0);			/* TTBCR */
+	cp15_write(0, c2, c0, 0, l1_table);		/* TTBR0 */
+	cp15_write(0, c3, c0, 0, 0x55555555);		/* DACR: clients */
+	isb();
+	cp15_write(0, c8, c7, 0, 0);			/* TLBIALL */
+	__asm__ volatile("dsb nsh" ::: "memory");
+	isb();
+	sctlr = cp15_read(0, c1, c0, 0);
+	sctlr &= ~(1u << 28 | 1u << 29);		/* TRE, AFE */
+	sctlr |= 1u | 1u << 2 | 1u << 12;		/* M, C, I */
+	cp15_write(0, c1, c0, 0, sctlr);
+	isb();
+}
+
 /*
  * Arm semihosting from A32: SVC 0x123456, operation in r0, argument in r1.
  * The trap is an SVC: taken for real (rather than by the debugger or QEMU)

@@ -2,9 +2,9 @@
 /*
  * The peer's side of the GIC.  Linux configured the distributor; the peer
  * owns only what is banked or private to its core: SGI enables, groups and
- * priorities, its redistributor (v3) and its CPU interface.  Interrupts stay
- * masked in PSTATE: the peer waits with WFI and polls the acknowledge
- * register, so it needs no IRQ vector.
+ * priorities, its redistributor (v3) and its CPU interface.  SGIs and the
+ * virtual timer PPI are taken as IRQs: the vector calls peer_irq(), which
+ * acknowledges with gic_ack() and ends with gic_eoi().
  */
 #include "hw.h"
 #include "peer_log.h"
@@ -29,6 +29,8 @@
 #define GICR_IPRIORITYR		0x400
 
 #define SGI_PRIORITY		0xa0
+/* Every SGI and the heartbeat timer. */
+#define PEER_IRQ_MASK		(0xffffu | 1u << PEER_TIMER_INTID)
 #define INTID_SPURIOUS		1023
 
 static int gic_arch;
@@ -65,10 +67,11 @@ static int gicv3_init(void)
 		;
 	sgi = rd + GICR_SGI_OFFSET;
 	/* Non-secure group 1, as ICC_SGI1R(_EL1) raises them. */
-	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | 0xffff);
-	for (i = 0; i < 16; i++)
-		wr8(sgi + GICR_IPRIORITYR + i, SGI_PRIORITY);
-	wr32(sgi + GICR_ISENABLER0, 0xffff);
+	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | PEER_IRQ_MASK);
+	for (i = 0; i < 32; i++)
+		if (PEER_IRQ_MASK & (1u << i))
+			wr8(sgi + GICR_IPRIORITYR + i, SGI_PRIORITY);
+	wr32(sgi + GICR_ISENABLER0, PEER_IRQ_MASK);
 
 	icc_sre_write(icc_sre_read() | 1);	/* SRE: the system registers */
 	isb();
@@ -83,9 +86,10 @@ static int gicv2_init(void)
 {
 	int i;
 
-	for (i = 0; i < 16; i++)
-		wr8(VIRT_GICD_BASE + GICD_IPRIORITYR + i, SGI_PRIORITY);
-	wr32(VIRT_GICD_BASE + GICD_ISENABLER0, 0xffff);	/* banked per CPU */
+	for (i = 0; i < 32; i++)
+		if (PEER_IRQ_MASK & (1u << i))
+			wr8(VIRT_GICD_BASE + GICD_IPRIORITYR + i, SGI_PRIORITY);
+	wr32(VIRT_GICD_BASE + GICD_ISENABLER0, PEER_IRQ_MASK);	/* banked per CPU */
 	wr32(VIRT_GICC_BASE + GICC_PMR, 0xff);
 	wr32(VIRT_GICC_BASE + GICC_CTLR, 1);
 	return 2;

@@ -1,23 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * RTOS-side test peer: waits for doorbell SGIs and, on each, reads every
- * instance's config through the vnet-link-mirror ABI, logging what it read
- * for the host harness.  It only reads the shared config regions.
+ * RTOS-side test peer: takes doorbell SGIs as interrupts and, on each, reads
+ * every instance's config through the vnet-link-mirror ABI, logging what it
+ * read for the host harness.  It maps the shared regions as the memory
+ * contract in shm.h says (non-cacheable, or cacheable with an invalidate
+ * before each read) and only reads them.
  */
 #include <stddef.h>
 #include "hw.h"
 #include "peer_log.h"
+#include "peer.h"
 #include "vnet-link-mirror/shm.h"
 
-#define SNAPSHOT_RETRIES	64
+/*
+ * Attempts before a read is given up (and counted as failed).  A doorbell
+ * comes after the write it announces, so only a following update can make
+ * its read retry.  The stress loop reads at any time, also while the writer
+ * is between its two generation writes, and on a loaded TCG host a vCPU can
+ * be descheduled right there for milliseconds: its budget is far larger, so
+ * that only a generation left odd (a writer that never finishes) fails it.
+ */
+#define SNAPSHOT_RETRIES	1024
+#define STRESS_RETRIES		(1u << 20)
 
 static struct peer_log *const plog = (struct peer_log *)PEER_LOG_ADDR;
 static struct peer_record *const ring =
 	(struct peer_record *)(PEER_LOG_ADDR + PEER_RECORDS_OFFSET);
+static const struct peer_config *const pcfg =
+	(const struct peer_config *)(PEER_LOG_ADDR + PEER_CONFIG_OFFSET);
+
+/* Taken from the host's config once, at start: the peer never re-reads it. */
+static uint32_t slot_addr[PEER_MAX_SLOTS];
+static uint32_t nslots;
+static uint32_t mem_mode;
+static uint32_t dline;
+static uint32_t heartbeat_ticks;
 
 static void read_barrier(void)
 {
 	dmb_ld();
+}
+
+/* The memory contract's invalidate (shm.h), for the cacheable mapping. */
+static void invalidate(const void *addr, unsigned long len)
+{
+	uintptr_t a = (uintptr_t)addr & ~(uintptr_t)(dline - 1);
+	uintptr_t end = (uintptr_t)addr + len;
+
+	for (; a < end; a += dline)
+		dcache_inval_line(a);
+	dsb_sy();
+}
+
+static int read_slot(uint32_t slot, struct vnlm_snapshot *snap, unsigned int max_retries)
+{
+	return vnlm_read_snapshot((const void *)(uintptr_t)slot_addr[slot], snap, read_barrier,
+				  mem_mode == PEER_MEM_CACHED_INVAL ? invalidate : NULL,
+				  max_retries);
 }
 
 static void log_append(const struct peer_record *rec)
@@ -31,14 +70,19 @@ static void log_append(const struct peer_record *rec)
 
 static int scan_slot(uint32_t slot, struct peer_record *rec)
 {
-	const void *region = (const void *)(PEER_SHM_BASE + slot * PEER_SHM_STRIDE);
 	struct peer_slot_view *view = &plog->view[slot];
 	struct vnlm_snapshot snap;
 	int retries;
 
-	retries = vnlm_read_snapshot(region, &snap, read_barrier, SNAPSHOT_RETRIES);
-	if (retries < 0)
+	retries = read_slot(slot, &snap, SNAPSHOT_RETRIES);
+	if (retries == -1) {
+		plog->uninit_reads++;	/* no instance has set it up (yet) */
 		return 0;
+	}
+	if (retries < 0) {
+		plog->failed_reads++;	/* every attempt torn: counted, never dropped */
+		return 0;
+	}
 	plog->torn_retries += (uint32_t)retries;
 	if (view->valid && view->seq == snap.seq)
 		return 0;
@@ -73,14 +117,21 @@ static void handle_doorbell(const struct gic_irq *irq, uint64_t when)
 	uint32_t slot, changed = 0;
 
 	if (irq->intid < PEER_MBOX_NCELLS) {
+		if (mem_mode == PEER_MEM_CACHED_INVAL)
+			invalidate((const void *)PEER_MBOX_CELL(irq->intid), 4);
 		rec.msg = rd32(PEER_MBOX_CELL(irq->intid));
 		if (rec.msg) {
 			/* the word read before the cell is emptied */
 			dmb_ld();
 			wr32(PEER_MBOX_CELL(irq->intid), 0);
+			if (mem_mode == PEER_MEM_CACHED_INVAL) {
+				/* cacheable: push the empty cell out for Linux to see */
+				dcache_clean_inval_line(PEER_MBOX_CELL(irq->intid));
+				dsb_sy();
+			}
 		}
 	}
-	for (slot = 0; slot < plog->nslots; slot++) {
+	for (slot = 0; slot < nslots; slot++) {
 		if (scan_slot(slot, &rec)) {
 			log_append(&rec);
 			changed++;
@@ -92,7 +143,134 @@ static void handle_doorbell(const struct gic_irq *irq, uint64_t when)
 	}
 }
 
-void peer_main(uint64_t nslots);
+/*
+ * The IRQ vector's C half: acknowledge, handle, end.  Interrupts stay
+ * masked in here (the vector does not unmask them), so handling never nests.
+ */
+void peer_irq(void)
+{
+	struct gic_irq irq;
+
+	while (gic_ack(&irq) == 0) {
+		uint64_t when = cntvct();
+
+		plog->irqs++;
+		if (irq.intid == PEER_TIMER_INTID) {
+			plog->heartbeats++;
+			vtimer_arm(heartbeat_ticks);
+		} else {
+			handle_doorbell(&irq, when);
+		}
+		gic_eoi(&irq);
+	}
+	if (irq.intid != 1023)
+		plog->spurious++;	/* a special INTID other than "none pending" */
+}
+
+/*
+ * Stress mode: what Linux publishes, read back-to-back and checked.  A
+ * snapshot is inconsistent when its generation is older than one already
+ * read from the slot, when the same generation comes back with different
+ * fields or a different stamp (fields from two generations), when its event
+ * stamp is older than an earlier generation's, or (for an uplink that
+ * reports a speed: cfg reserved[0]) when LINK_UP and a known speed and
+ * duplex disagree, which is what a torn up/down transition looks like.
+ */
+struct stress_slot {
+	struct vnlm_snapshot last;
+	uint32_t valid;
+};
+
+static struct stress_slot stress[PEER_MAX_SLOTS];
+static uint32_t check_speed;
+
+static void stress_bad(uint32_t slot, const struct vnlm_snapshot *s, uint32_t prev_seq)
+{
+	if (!plog->stress_bad++) {
+		plog->bad_slot = slot;
+		plog->bad_seq = s->seq;
+		plog->bad_prev_seq = prev_seq;
+		plog->bad_status = s->status;
+		plog->bad_speed = s->speed;
+	}
+}
+
+static void stress_check(uint32_t slot, const struct vnlm_snapshot *s)
+{
+	struct stress_slot *st = &stress[slot];
+	const struct vnlm_snapshot *o = &st->last;
+
+	if (check_speed) {
+		int up = !!(s->status & VNLM_S_LINK_UP);
+
+		if (up != (s->speed != VNLM_SPEED_UNKNOWN) ||
+		    up != (s->duplex != VNLM_DUPLEX_UNKNOWN)) {
+			stress_bad(slot, s, st->valid ? o->seq : 0);
+			return;
+		}
+	}
+	if (st->valid) {
+		int32_t ahead = (int32_t)(s->seq - o->seq);
+
+		if (ahead < 0 ||
+		    (ahead == 0 && (s->status != o->status || s->mtu != o->mtu ||
+				    s->speed != o->speed || s->duplex != o->duplex ||
+				    s->event_stamp != o->event_stamp)) ||
+		    (ahead > 0 && s->event_stamp < o->event_stamp)) {
+			stress_bad(slot, s, o->seq);
+			return;
+		}
+	}
+	st->last = *s;
+	st->valid = 1;
+}
+
+static void stress_pass(void)
+{
+	uint32_t slot;
+
+	for (slot = 0; slot < nslots; slot++) {
+		struct vnlm_snapshot snap;
+		int r = read_slot(slot, &snap, STRESS_RETRIES);
+
+		if (r == -1)
+			continue;
+		if (r < 0) {
+			plog->stress_failed++;
+			continue;
+		}
+		plog->stress_reads++;
+		plog->stress_retries += (uint32_t)r;
+		stress_check(slot, &snap);
+	}
+	plog->stress_scans++;
+}
+
+/* The host's slot table and modes when it wrote one, else the defaults. */
+static uint32_t take_config(uint64_t arg, uint32_t *run_mode)
+{
+	uint32_t n, i;
+
+	*run_mode = PEER_MODE_DOORBELL;
+	mem_mode = PEER_MEM_NC;
+	if (pcfg->magic != PEER_CONFIG_MAGIC) {
+		n = arg > PEER_MAX_SLOTS ? PEER_MAX_SLOTS : (uint32_t)arg;
+		for (i = 0; i < n; i++)
+			slot_addr[i] = PEER_SHM_BASE + i * PEER_SHM_STRIDE;
+		return n;
+	}
+	n = pcfg->nslots > PEER_MAX_SLOTS ? PEER_MAX_SLOTS : pcfg->nslots;
+	for (i = 0; i < n; i++)
+		slot_addr[i] = pcfg->slot_addr[i];
+	if (pcfg->mem_mode == PEER_MEM_CACHED_INVAL)
+		mem_mode = PEER_MEM_CACHED_INVAL;
+	if (pcfg->run_mode == PEER_MODE_STRESS)
+		*run_mode = PEER_MODE_STRESS;
+	check_speed = pcfg->reserved[0];
+	return n;
+}
+
+void peer_main(uint64_t arg);
 
 /*
  * @syndrome: AArch64 ESR_EL1; A32 the vector's offset in bits 63:32 and
@@ -111,9 +289,13 @@ void peer_fault(uint64_t syndrome, uint64_t pc, uint64_t addr)
 		wfe();
 }
 
-void peer_main(uint64_t nslots)
+/*
+ * @arg: PSCI's context id, the number of slots at the default stride when
+ * the host wrote no struct peer_config
+ */
+void peer_main(uint64_t arg)
 {
-	struct gic_irq irq;
+	uint32_t run_mode;
 	int arch;
 
 	plog->magic = PEER_LOG_MAGIC;
@@ -123,12 +305,27 @@ void peer_main(uint64_t nslots)
 	plog->doorbells = 0;
 	plog->spurious = 0;
 	plog->torn_retries = 0;
+	plog->failed_reads = 0;
+	plog->uninit_reads = 0;
+	plog->heartbeats = 0;
+	plog->irqs = 0;
+	plog->stress_scans = 0;
+	plog->stress_reads = 0;
+	plog->stress_retries = 0;
+	plog->stress_failed = 0;
+	plog->stress_bad = 0;
 	plog->ring_size = PEER_RING_SIZE;
-	plog->nslots = nslots > PEER_MAX_SLOTS ? PEER_MAX_SLOTS : (uint32_t)nslots;
+	nslots = take_config(arg, &run_mode);
+	plog->nslots = nslots;
+	plog->mem_mode = mem_mode;
+	plog->run_mode = run_mode;
 	plog->mpidr = (uint32_t)cpu_mpidr() & 0xffffff;
 	plog->cntfrq = cntfrq();
 	for (uint32_t i = 0; i < PEER_MAX_SLOTS; i++)
 		plog->view[i].valid = 0;
+
+	mmu_setup(slot_addr, nslots, mem_mode);
+	dline = dcache_line();
 
 	arch = gic_init();
 	plog->gic_version = (uint32_t)arch;
@@ -141,25 +338,24 @@ void peer_main(uint64_t nslots)
 	 * driver built into Linux probed, and rang, before this core ran.
 	 * Views only; records stay one per doorbell taken.
 	 */
-	for (uint32_t slot = 0; slot < plog->nslots; slot++) {
+	for (uint32_t slot = 0; slot < nslots; slot++) {
 		struct peer_record unused = { 0 };
 
 		scan_slot(slot, &unused);
 	}
+	heartbeat_ticks = plog->cntfrq / PEER_HEARTBEAT_HZ;
+	vtimer_arm(heartbeat_ticks);
 	plog->start_cntvct = cntvct();
 	dmb_st();
 	plog->state = PEER_STATE_READY;
 	semihost_puts(arch == 3 ? "rtos-peer: ready, GICv3\n" : "rtos-peer: ready, GICv2\n");
+	irq_enable();
 
+	/* Everything happens in peer_irq(); stress mode also reads in between. */
 	for (;;) {
-		wfi();
-		while (gic_ack(&irq) == 0) {
-			uint64_t when = cntvct();
-
-			handle_doorbell(&irq, when);
-			gic_eoi(&irq);
-		}
-		if (irq.intid != 1023)
-			plog->spurious++;
+		if (run_mode == PEER_MODE_STRESS)
+			stress_pass();
+		else
+			wfi();
 	}
 }

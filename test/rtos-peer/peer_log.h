@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * What the RTOS-side test peer records, and where.  The host harness reads
- * this area straight out of the file-backed guest RAM (test/bench/peerlog.py
+ * this area straight out of the file-backed guest RAM (test/harness/peerlog.py
  * mirrors the layout; keep the two in step and bump PEER_LOG_VERSION).
  */
 #ifndef PEER_LOG_H
@@ -12,12 +12,15 @@
 
 #define PEER_LOG_ADDR		0x5e100000ul
 #define PEER_LOG_MAGIC		0x52454550u	/* "PEER" */
-#define PEER_LOG_VERSION	1
+#define PEER_LOG_VERSION	2
 #define PEER_MAX_SLOTS		512
 #define PEER_RECORDS_OFFSET	0x4000
 #define PEER_RING_SIZE		65536		/* records, a power of two */
 
-/* The bench convention: instance i's region is at SHM_BASE + i * SHM_STRIDE. */
+/*
+ * Without a slot table from the host (struct peer_config), instance i's
+ * region is at SHM_BASE + i * SHM_STRIDE (the bench convention).
+ */
 #define PEER_SHM_BASE		0x5f000000ul
 #define PEER_SHM_STRIDE		0x1000ul
 
@@ -34,6 +37,22 @@
 #define PEER_STATE_BOOTING	0
 #define PEER_STATE_READY	1
 #define PEER_STATE_FAULT	0xdeadu
+
+/*
+ * What the host asks of the peer, written into the guest RAM before the peer
+ * starts (the peer only reads it): how to map the shared regions, whether
+ * to wait for doorbells or re-read continuously, and where every instance's
+ * region is (its base plus linux,shm-offset).
+ */
+#define PEER_CONFIG_OFFSET	0x3400
+#define PEER_CONFIG_MAGIC	0x47464e43u	/* "CNFG" */
+#define PEER_MEM_NC		0	/* Normal non-cacheable */
+#define PEER_MEM_CACHED_INVAL	1	/* write-back, invalidate before each read */
+#define PEER_MODE_DOORBELL	0	/* read on each doorbell, else WFI */
+#define PEER_MODE_STRESS	1	/* and re-read every slot in the main loop */
+
+#define PEER_HEARTBEAT_HZ	20	/* virtual timer ticks counted in heartbeats */
+#define PEER_TIMER_INTID	27	/* virt's EL1 virtual timer PPI */
 
 #define PEER_SLOT_NONE		0xff		/* doorbell with no changed slot */
 #define PEER_SENDER_UNKNOWN	0xff		/* GICv3 does not report it */
@@ -83,7 +102,32 @@ struct peer_log {
 	uint32_t ring_size;
 	uint64_t start_cntvct;
 	uint64_t fault_esr;	/* peer_fault()'s syndrome (ESR_EL1, or A32 vector/FSR) */
+	uint32_t failed_reads;	/* vnlm_read_snapshot() < 0 on an initialised region */
+	uint32_t heartbeats;	/* timer interrupts taken */
+	uint32_t mem_mode;	/* PEER_MEM_* in force */
+	uint32_t run_mode;	/* PEER_MODE_* in force */
+	uint32_t stress_scans;	/* stress mode: passes over every slot */
+	uint32_t stress_reads;	/* snapshots taken */
+	uint32_t stress_retries;	/* torn attempts retried */
+	uint32_t stress_failed;	/* reads that gave up */
+	uint32_t stress_bad;	/* inconsistent snapshots (see peer.c) */
+	uint32_t bad_slot;	/* the first inconsistent one: slot, */
+	uint32_t bad_seq;	/* its generation, */
+	uint32_t bad_prev_seq;	/* the slot's generation before it, */
+	uint32_t bad_status;	/* and what it held */
+	uint32_t bad_speed;
+	uint32_t uninit_reads;	/* region not initialised by Linux (yet) */
+	uint32_t irqs;		/* interrupts taken, doorbells and heartbeats */
 	struct peer_slot_view view[PEER_MAX_SLOTS];
+};
+
+struct peer_config {
+	uint32_t magic;		/* PEER_CONFIG_MAGIC, else the defaults */
+	uint32_t nslots;	/* entries in slot_addr */
+	uint32_t mem_mode;
+	uint32_t run_mode;
+	uint32_t reserved[4];
+	uint32_t slot_addr[PEER_MAX_SLOTS];	/* physical = virtual */
 };
 
 /*
@@ -104,8 +148,11 @@ _Static_assert(offsetof(struct peer_slot_view, last_doorbell) == 20, "view layou
 _Static_assert(offsetof(struct peer_log, ring_size) == 44, "header layout");
 _Static_assert(offsetof(struct peer_log, start_cntvct) == 48, "header layout");
 _Static_assert(offsetof(struct peer_log, fault_esr) == 56, "header layout");
-_Static_assert(offsetof(struct peer_log, view) == 64, "header layout");
-_Static_assert(sizeof(struct peer_log) == 64 + PEER_MAX_SLOTS * 24, "header layout");
-_Static_assert(sizeof(struct peer_log) <= PEER_RECORDS_OFFSET, "header fits");
+_Static_assert(offsetof(struct peer_log, failed_reads) == 64, "header layout");
+_Static_assert(offsetof(struct peer_log, view) == 128, "header layout");
+_Static_assert(sizeof(struct peer_log) == 128 + PEER_MAX_SLOTS * 24, "header layout");
+_Static_assert(sizeof(struct peer_log) <= PEER_CONFIG_OFFSET, "header fits");
+_Static_assert(PEER_CONFIG_OFFSET + sizeof(struct peer_config) <= PEER_RECORDS_OFFSET,
+	       "config fits");
 
 #endif /* PEER_LOG_H */

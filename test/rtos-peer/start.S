@@ -29,8 +29,13 @@ _start:
 3:	wfe
 	b	3b
 
-/* Every exception is fatal for the peer: report it and park. */
-	.macro	vec_entry
+/*
+ * The doorbell and the heartbeat arrive as IRQs, taken at EL1 on SP_EL1
+ * (or SP_EL0 if PSCI entered with SPSel 0): peer_irq() acknowledges,
+ * handles and ends each one.  Every other exception is fatal for the peer:
+ * report it and park.
+ */
+	.macro	vec_fault
 	.balign	0x80
 	mrs	x0, esr_el1
 	mrs	x1, elr_el1
@@ -38,8 +43,56 @@ _start:
 	b	peer_fault
 	.endm
 
+	.macro	vec_irq
+	.balign	0x80
+	b	irq_entry
+	.endm
+
 	.balign	0x800
 vectors:
-	.rept	16
-	vec_entry
+	vec_fault		/* current EL, SP0: sync */
+	vec_irq			/* IRQ */
+	vec_fault		/* FIQ */
+	vec_fault		/* SError */
+	vec_fault		/* current EL, SPx: sync */
+	vec_irq			/* IRQ */
+	vec_fault		/* FIQ */
+	vec_fault		/* SError */
+	.rept	8		/* lower EL: never */
+	vec_fault
 	.endr
+
+/* The caller-saved registers and the return state, then peer_irq(). */
+irq_entry:
+	sub	sp, sp, #192
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x29, [sp, #144]
+	mrs	x0, elr_el1
+	mrs	x1, spsr_el1
+	stp	x30, x0, [sp, #160]
+	str	x1, [sp, #176]
+	bl	peer_irq
+	ldp	x30, x0, [sp, #160]
+	ldr	x1, [sp, #176]
+	msr	elr_el1, x0
+	msr	spsr_el1, x1
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x29, [sp, #144]
+	add	sp, sp, #192
+	eret

@@ -10,6 +10,7 @@
 	.syntax	unified
 	.arm
 
+#define MODE_IRQ	0x12
 #define MODE_SVC	0x13
 #define SCTLR_V		(1 << 13)	/* high vectors: off, so VBAR counts */
 #define SCTLR_TE	(1 << 30)	/* exceptions taken in Thumb: off */
@@ -17,7 +18,9 @@
 	.section .text.entry, "ax"
 	.global	_start
 _start:
-	cpsid	aif, #MODE_SVC
+	cpsid	aif, #MODE_IRQ
+	ldr	sp, =__irq_stack_top
+	cps	#MODE_SVC
 	mov	r4, r0
 	ldr	sp, =__stack_top
 	mrc	p15, 0, r1, c1, c0, 0		@ SCTLR
@@ -40,7 +43,7 @@ _start:
 	b	2b
 
 /*
- * Every exception is fatal for the peer: report it through
+ * Every other exception is fatal for the peer: report it through
  * peer_fault(syndrome, pc, addr) and park.  Each handler gathers, in
  * r4 the FSR (or 0), r5 the vector's offset, r6 the instruction that took
  * the exception (from LR minus the vector's A32 offset) and r7 the fault
@@ -60,8 +63,17 @@ vec_reset:	fault_entry 0x00, 0
 vec_undef:	fault_entry 0x04, 4
 vec_svc:	fault_entry 0x08, 4
 vec_hyp:	fault_entry 0x14, 0
-vec_irq:	fault_entry 0x18, 4
 vec_fiq:	fault_entry 0x1c, 4
+
+/*
+ * The doorbell and the heartbeat: peer_irq() acknowledges, handles and ends
+ * each one, in IRQ mode on its own stack; then back to the interrupted code.
+ */
+vec_irq:
+	sub	lr, lr, #4
+	push	{r0-r5, r12, lr}		@ 8 words: the stack stays 8-byte aligned
+	bl	peer_irq
+	ldm	sp!, {r0-r5, r12, pc}^
 
 vec_pabt:
 	mrc	p15, 0, r4, c5, c0, 1		@ IFSR
