@@ -401,6 +401,12 @@ void instance_parse(const void *fdt, int offset, enum vnlm_gic_arch arch,
 	if (fdt_get_path(fdt, offset, inst->path, sizeof(inst->path)))
 		strcpy(inst->path, "?");
 	if (!parse_doorbell_kind(fdt, inst, report) && !inst->errors) {
+		if (arch == VNLM_GIC_NONE) {
+			inst->errors++;
+			report(inst, VNLM_PROP_SGI,
+			       "needs a GICv2 or GICv3 interrupt controller in the DTB");
+			return;
+		}
 		parse_sgi(fdt, inst, report);
 		if (!inst->errors)
 			parse_target(fdt, inst, arch, report);
@@ -425,7 +431,7 @@ static bool enabled_node(const void *fdt, int offset)
 /*
  * Judge every enabled instance; with @only_path, report only on that one
  * (an edit) but still against all the others for overlaps.
- * Returns the number of instances with errors, or -1 without a GIC.
+ * Returns the number of instances with errors, or -1 out of memory.
  */
 int check_all(const void *fdt, report_fn report, const char *only_path)
 {
@@ -433,10 +439,9 @@ int check_all(const void *fdt, report_fn report, const char *only_path)
 	enum vnlm_gic_arch arch;
 	int n = 0, bad = 0, off, i, j;
 
-	if (gic_arch_of(fdt, &arch)) {
-		fprintf(stderr, "no GICv2 or GICv3 interrupt controller in the DTB\n");
-		return -1;
-	}
+	/* Mailbox-only boards need no GIC; an SGI instance is refused without one. */
+	if (gic_arch_of(fdt, &arch))
+		arch = VNLM_GIC_NONE;
 	for (off = instance_next(fdt, -1); off >= 0; off = instance_next(fdt, off)) {
 		if (!enabled_node(fdt, off))
 			continue;

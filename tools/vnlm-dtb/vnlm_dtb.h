@@ -51,6 +51,9 @@ struct instance {
 typedef void (*report_fn)(const struct instance *inst, const char *prop,
 			  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* No GIC in the tree: only mailbox instances can be valid. */
+#define VNLM_GIC_NONE ((enum vnlm_gic_arch)0)
+
 int gic_arch_of(const void *fdt, enum vnlm_gic_arch *arch);
 int instance_next(const void *fdt, int after);
 void instance_parse(const void *fdt, int offset, enum vnlm_gic_arch arch,
