@@ -5,6 +5,11 @@ memory, each against a baseline measured in the same boot of the QEMU AMP
 board.  Absolute times under TCG drift; the ratios are what to read.
 
   bench.py [--smoke] [--gic 2|3]
+
+A second boot, on Debian's PREEMPT_RT kernel (make lanes fetches it),
+measures the publish window: the longest time the generation stays odd,
+with a SCHED_FIFO hog on every Linux CPU against a no-hog baseline of the
+same boot (test/cases/rt_window.py does the measuring).
 """
 
 import argparse
@@ -17,6 +22,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 
 import board  # noqa: E402
 from guest import Guest  # noqa: E402
+from suite import PCI_UPLINK  # noqa: E402
+
+sys.path.insert(0, os.path.join(board.TOP, "test", "cases"))
+import rt_window  # noqa: E402
 
 SCALE_INSTANCES = 256
 SLOT_MIRROR, SLOT_DAEMON, SLOT_STORM, SLOT_WITNESS = 0, 1, 2, 3
@@ -390,6 +399,33 @@ class Bench:
         self.key["slab/instance"] = slab
 
 
+def rt_phase(b, gic, out_dir, flaps, rounds):
+    """The publish window on the PREEMPT_RT kernel, judged against its goal."""
+    if not board.have_flavour("rt"):
+        raise SystemExit("bench: no PREEMPT_RT kernel: run `make lanes` (it fetches rt-arm64)")
+    dtb = board.board_dtb(gic, rt_window.overlay(), out_dir, "bench-rt")
+    initrd = board.initramfs(out_dir, board.our_modules("rt"), "rt")
+    worst, base_worst, retries = [], [], 0
+    with Guest(gic, dtb, initrd, nics=[PCI_UPLINK], name=f"bench-rt-v{gic}",
+               flavour="rt") as g:
+        rt_window.setup(g, argparse.Namespace(nslots=1))
+        for _ in range(rounds):
+            base, hogged, r = rt_window.measure(g, flaps)
+            worst.append(max(hogged))
+            base_worst.append(max(base))
+            retries = max(retries, r)
+        problems = g.dmesg_problems()
+    b.row("PREEMPT_RT: longest odd-generation window, no hogs (baseline)",
+          f"{max(base_worst):.1f}us", f"{rounds} rounds of {2 * flaps} publishes")
+    b.goal("PREEMPT_RT: longest odd-generation window under SCHED_FIFO hogs", "<=",
+           rt_window.WINDOW_GOAL_US, max(worst), worst, "us")
+    b.row("PREEMPT_RT: reads given up by the RTOS", "0",
+          f"every publish read as its own snapshot; most retries in one read {retries}")
+    b.key["rt window us"] = max(worst)
+    b.key["rt baseline us"] = max(base_worst)
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="tiny run: the harness, not figures")
@@ -417,6 +453,8 @@ def main():
         b.linkwatch(n_lw)
         b.storms(toggles, trials)
         problems = g.dmesg_problems()
+    rt_flaps, rt_rounds = (2, 1) if args.smoke else (8, 3)
+    problems += rt_phase(b, args.gic, out_dir, rt_flaps, rt_rounds)
     k = b.key
     missed = [w for w, _, _, _, _, met in b.goals if not met]
     if args.smoke:
@@ -435,6 +473,8 @@ def main():
           f"storm views right {k['storm final views right']}, "
           f"doorbells/toggle <= {k['storm doorbells/toggle max']:.3f}, "
           f"samples coalesced {k['latency samples coalesced']}, "
+          f"PREEMPT_RT window {k['rt window us']:.1f} us (goal <={rt_window.WINDOW_GOAL_US} us, "
+          f"baseline {k['rt baseline us']:.1f} us), "
           f"goals met {len(b.goals) - len(missed)}/{len(b.goals)}"
           f"{' (smoke: not judged)' if args.smoke else ''}, "
           f"kernel log {'clean' if not problems else 'NOT CLEAN'}")

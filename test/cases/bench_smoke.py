@@ -23,7 +23,9 @@ def test_bench_smoke():
                    "userspace daemon: kernel event -> doorbell median", "churn with 256 instances",
                    "unreclaimable slab per instance", "carrier storm", "admin storm",
                    "notifier cost per instance (in-kernel timing)", "goal <= 2x: ",
-                   "goal >= 10x: ", "goal <= 5%: "):
+                   "goal >= 10x: ", "goal <= 5%: ",
+                   "PREEMPT_RT: longest odd-generation window under SCHED_FIFO hogs",
+                   "PREEMPT_RT: reads given up by the RTOS"):
         if needed not in out:
             raise AssertionError(f"bench --smoke printed no '{needed}':\n{out[-3000:]}")
     if "WRONG" in out or "no data" in out:
