@@ -148,8 +148,7 @@ static int parse_uplink(struct device *dev, struct vnlm_params *params)
 	return 0;
 }
 
-/*
- * An sram phandle names a partition of an mmio-sram node (a child with the
+/* An sram phandle names a partition of an mmio-sram node (a child with the
  * "pool" property), which the SRAM driver maps and hands out as a genalloc
  * pool of its own: the instance claims its bytes from that pool.
  */

@@ -136,8 +136,7 @@ static void vnlm_remove(struct platform_device *pdev)
 
 VNLM_DEFINE_REMOVE_INT(vnlm_remove);
 
-/*
- * Reboot, poweroff and kexec: the RTOS keeps running after Linux has gone,
+/* Reboot, poweroff and kexec: the RTOS keeps running after Linux has gone,
  * so it is told link down, with a doorbell, as at remove.
  */
 static void vnlm_shutdown(struct platform_device *pdev)

@@ -117,8 +117,7 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 		      !(mirror->published.status & VNLM_S_ANNOUNCE);
 
 	mirror->doorbells++;
-	/*
-	 * From the odd generation to the doorbell, nothing may run on this
+	/* From the odd generation to the doorbell, nothing may run on this
 	 * CPU: a reader spinning on the odd generation would wait for as long
 	 * as a higher-priority task (PREEMPT, PREEMPT_RT) kept us off it.
 	 */
@@ -134,8 +133,7 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 		trace_vnlm_doorbell(mirror, stamp);
 		preempt_enable();
 	} else {
-		/*
-		 * The mailbox framework takes spinlock_t, a sleeping lock on
+		/* The mailbox framework takes spinlock_t, a sleeping lock on
 		 * PREEMPT_RT: the generation is even again before the send.
 		 */
 		preempt_enable();

@@ -6,6 +6,7 @@ packing, which the board cannot check (its RTOS core is MPIDR 2: Aff1,
 Aff2, Aff3 and the range selector are always 0 there)."""
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -55,10 +56,7 @@ STUB_GIC = """/* host stub: the shifts of ICC_SGI1R_EL1 (Arm ARM) */
 #define ICC_SGI1R_AFFINITY_2_SHIFT 32
 #define ICC_SGI1R_RS_SHIFT 44
 #define ICC_SGI1R_AFFINITY_3_SHIFT 48
-static unsigned long long written;
-static inline void gic_write_sgi1r(unsigned long long v) { written = v; }
 """
-STUB_BARRIER = "#define isb() do { } while (0)\n"
 MAIN = """#include <stdio.h>
 #include <stdlib.h>
 int main(int argc, char **argv)
@@ -73,22 +71,27 @@ CASES = [(0x2, 8), (0x0, 0), (0xf, 15), (0x10, 3), (0x23, 9), (0x100, 1), (0x302
          (0x10000, 2), (0x20304, 7), (0x1_0000_0000, 4), (0xff_00ff_ffff, 15), (0x5_0102_0011, 12)]
 
 
+def sgi_value_source():
+    """The driver's vnlm_gicv3_sgi_value(), cut out of vnlm_sgi_gicv3.c: the
+    rest of that file is kernel code (MMIO, system registers) a host cannot
+    build, the packing is a pure function."""
+    with open(os.path.join(board.TOP, "driver", "vnlm_sgi_gicv3.c")) as f:
+        text = f.read()
+    m = re.search(r"^u64 vnlm_gicv3_sgi_value\(.*?^}\n", text, re.S | re.M)
+    if not m:
+        raise AssertionError("no `u64 vnlm_gicv3_sgi_value(...)` in driver/vnlm_sgi_gicv3.c")
+    return m.group(0)
+
+
 def test_gicv3_packing():
     with tempfile.TemporaryDirectory() as d:
-        for rel, text in (("linux/irqchip/arm-gic-v3.h", STUB_GIC),
-                          ("asm/barrier.h", STUB_BARRIER)):
-            os.makedirs(os.path.dirname(os.path.join(d, rel)), exist_ok=True)
-            with open(os.path.join(d, rel), "w") as f:
-                f.write(text)
         src = os.path.join(d, "t.c")
         with open(src, "w") as f:
-            f.write('#include "vnlm_sgi_gicv3.c"\n' + MAIN)
+            f.write(STUB_GIC + sgi_value_source() + MAIN)
         exe = os.path.join(d, "t")
-        r = subprocess.run(["cc", "-std=gnu11", "-Wall", "-Werror", "-I", d,
-                            "-I", os.path.join(board.TOP, "driver"),
-                            "-I", os.path.join(board.TOP, "include"),
+        r = subprocess.run(["cc", "-std=gnu11", "-Wall", "-Werror",
                             "-include", os.path.join(board.TOP, "tools", "host-compat.h"),
-                            "-D__iomem=", "-Dphys_addr_t=u64", "-o", exe, src],
+                            "-o", exe, src],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode:
             raise AssertionError(f"host build of vnlm_sgi_gicv3.c failed:\n{r.stdout}")
