@@ -174,8 +174,7 @@ struct vnlm_snapshot {
 #define VNLM_READ_SPAN		(VNLM_SYNC_OFFSET + 0x18)
 
 #ifndef __KERNEL__
-/*
- * Reader side for the RTOS.  Every field is read once with a single-copy
+/* Reader side for the RTOS.  Every field is read once with a single-copy
  * atomic load (naturally aligned, never merged or torn by the compiler).
  * The caller supplies its read barrier and, for a cacheable mapping, its
  * cache invalidate (see the memory contract above).

@@ -275,7 +275,8 @@ def test_link_up_announce_speed(g):
     g.sh("ip link set eth0 up")
     a = wait_up(g, "mirror-eth0-a")
     b = wait_up(g, "mirror-eth0-b")
-    expect(a.status == UP | ANNOUNCE, f"announce instance read status {a.status:#x}")
+    # What the RTOS read first is judged from its records below: a poll of
+    # its view may come after the 200 ms hold on a loaded host.
     expect(b.status == UP, f"plain instance read status {b.status:#x}")
     for v in (a, b):
         expect(v.speed == 1000 and v.duplex == DUPLEX_FULL, f"speed/duplex {v.speed}/{v.duplex}")
@@ -307,12 +308,14 @@ def test_cable_pull_and_plug(g):
                f"down but speed/duplex {v.speed}/{v.duplex}")
         expect("LOWER_UP" not in g.out("ip link show eth0"), "guest still sees carrier")
         g.set_link("up0", True)
-        v = wait_up(g, "mirror-eth0-a")
-        expect(v.status & ANNOUNCE and v.speed == 1000, f"replugged: {v}")
+        wait_up(g, "mirror-eth0-a")
         wait_up(g, "mirror-eth0-b")
         wait_announce_cleared(g, "mirror-eth0-a")
         settle(g)
         recs = records_since(g, mark)
+        ups = [r for r in recs if r.intid == 8 and r.status & UP]
+        expect(ups and ups[0].status & ANNOUNCE and ups[0].speed == 1000,
+               f"replugged: the RTOS's first link-up read {ups[:1]}")
         expect({r.intid for r in recs} == {8, 9}, f"SGIs {sorted({r.intid for r in recs})}")
         figures.append(doorbells_with(recs, 8))
     # down, up with ANNOUNCE, ANNOUNCE cleared
@@ -455,7 +458,12 @@ def test_uplink_disappears_and_returns(g):
 
 
 FLAP = ("(while [ -e /tmp/flap ]; do echo 0 > /sys/class/net/dummy0/carrier; "
-        "echo 1 > /sys/class/net/dummy0/carrier; done) >/dev/null 2>&1 &")
+        "echo 1 > /sys/class/net/dummy0/carrier; done) >/dev/null 2>&1 & "
+        "echo $! > /tmp/flap.pid")
+# Stopping the flapper waits for its loop to have exited (no carrier write
+# can follow), not for a fixed time.
+FLAP_STOP = ("rm -f /tmp/flap; while kill -0 $(cat /tmp/flap.pid) 2>/dev/null; "
+             "do sleep 0.05; done")
 
 
 def truth_dummy0_up(g):
@@ -477,7 +485,7 @@ def test_unbind_bind_while_flapping(g):
             v = wait_view(g, slot(name), lambda v: v.mtu == 1500, what="resync after bind")
             seqs.append(v.seq)
     finally:
-        g.sh("rm -f /tmp/flap; sleep 0.3")
+        g.sh(FLAP_STOP)
     g.sh("echo 1 > /sys/class/net/dummy0/carrier")
     wait_up(g, name)
     expect(sysfs(g, name, "link") == "up", "sysfs agrees")
@@ -503,7 +511,7 @@ def test_rmmod_insmod_while_flapping(g):
             wait_view(g, slot("mirror-eth0-a"), lambda v: v.status & UP, what="eth0 resync")
             expect(records_since(g, mark), "no doorbell at all")
     finally:
-        g.sh("rm -f /tmp/flap; sleep 0.3")
+        g.sh(FLAP_STOP)
     g.sh("echo 1 > /sys/class/net/dummy0/carrier")
     wait_up(g, "mirror-dummy0")
     # dummy1's instance is disabled again after the reload (DT default).
@@ -655,8 +663,9 @@ def test_netns_move(g):
     # The namespace's holder ends by itself when /tmp/nshold goes.  When it
     # does, busybox's interactive sh on the console exits (EOF, status 0);
     # init starts a new one, so give it a moment before the next command.
-    g.sh("touch /tmp/nshold; setsid unshare -n sh -c 'echo $$ > /tmp/nspid; "
-         "while [ -e /tmp/nshold ]; do sleep 0.1; done' </dev/null >/dev/null 2>&1 & sleep 0.5")
+    g.sh("rm -f /tmp/nspid; touch /tmp/nshold; setsid unshare -n sh -c 'echo $$ > /tmp/nspid; "
+         "while [ -e /tmp/nshold ]; do sleep 0.1; done' </dev/null >/dev/null 2>&1 & "
+         "while [ ! -s /tmp/nspid ]; do sleep 0.05; done")
     g.sh("ip link set eth0 netns $(cat /tmp/nspid)")
     wait_view(g, slot("mirror-eth0-a"), lambda v: v.mtu == 0 and not v.status,
               what="eth0 moved out of init_net")

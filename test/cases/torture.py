@@ -5,7 +5,7 @@ notify toggles and module reloads over several instances.  After every step
 the RTOS-visible state must converge to what Linux says within BOUND_S, and
 no step may hang (a leaked uplink reference would hang unregister).
 
-TORTURE_SEED=<n> reproduces a run; TORTURE_STEPS sets its length (2000 on
+TORTURE_SEED=<n> reproduces a run; TORTURE_STEPS sets its length (1000 on
 Debian's kernel, 300 on the slower debug kernel unless set).
 """
 
@@ -172,7 +172,7 @@ def test_torture(g):
     # and a green one is not luck of the draw); elsewhere each run explores.
     default_seed = CI_SEED if os.environ.get("CI") else int(time.time()) & 0xFFFFFF
     seed = int(os.environ.get("TORTURE_SEED", str(default_seed)))
-    default = "2000" if g.flavour == "debian" else "300"
+    default = "1000" if g.flavour == "debian" else "300"
     steps = int(os.environ.get("TORTURE_STEPS", default))
     rng = random.Random(seed)
     w = World(g, rng)

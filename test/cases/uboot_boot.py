@@ -3,10 +3,8 @@
 mkimage boot script its environment runs; the driver, and through it the
 RTOS core, see exactly U-Boot's edits."""
 
-import time
-
 import board
-from suite import (PCI_UPLINK, Suite, expect, head, load_driver, records_since, sysfs,
+from suite import (PCI_UPLINK, Suite, expect, head, load_driver, quiet_for, records_since, sysfs,
                    wait_view)
 
 UP = 0x1
@@ -66,7 +64,7 @@ def sgis_until_up(g, command, slot, what):
     mark = head(g)
     g.sh(command)
     wait_view(g, slot, lambda v: v.status & UP, what=what)
-    time.sleep(0.3)
+    quiet_for(g, 0.3)  # a straggler SGI shows here, from a peer shown alive
     return sorted({r.intid for r in records_since(g, mark)})
 
 

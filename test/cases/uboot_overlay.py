@@ -18,10 +18,9 @@ conf-vnet0#conf-vnet1` stacks them.
 """
 
 import os
-import time
 
 import board
-from suite import (PCI_UPLINK, Suite, expect, head, load_driver, records_since, wait_view)
+from suite import (PCI_UPLINK, Suite, expect, head, load_driver, quiet_for, records_since, wait_view)
 
 UP = 0x1
 RAM_MB = 1024  # as uboot_boot: U-Boot relocates far above the RTOS's regions
@@ -219,7 +218,7 @@ def sgis_until_up(g, command, slot, what):
     mark = head(g)
     g.sh(command)
     wait_view(g, slot, lambda v: v.status & UP, what=what)
-    time.sleep(0.3)  # a straggler SGI would show here; not needed for UP
+    quiet_for(g, 0.3)  # a straggler SGI shows here, from a peer shown alive
     return sorted({r.intid for r in records_since(g, mark)})
 
 

@@ -46,6 +46,7 @@ class Suite:
 
 def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
     label = f"{'' if flavour == 'debian' else flavour + '-kernel '}gicv{gic} {suite.name}"
+    t_start = time.monotonic()
     try:
         arch = board.flavour_arch(flavour)
         dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
@@ -88,7 +89,8 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
         if ok and suite.closing_checks:
             tap.run(f"{label}: no kernel warnings, oops or refcount reports",
                     check_dmesg, guest)
-        tap.comment(f"{label}: {time.monotonic() - t0:.1f}s in guest; console log "
+        tap.comment(f"{label}: {time.monotonic() - t0:.1f}s in guest, "
+                    f"{time.monotonic() - t_start:.1f}s with the board's boot; console log "
                     f"{guest.console_log}")
 
 
