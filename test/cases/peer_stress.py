@@ -4,6 +4,8 @@ mapping, invalidate by VA before every read attempt), and the seqlock under
 fire: the peer re-reads every slot back-to-back while Linux storms the
 uplink, and checks each snapshot it accepts (peer.c, stress_check)."""
 
+import os
+
 import board
 from suite import PCI_UPLINK, Suite, expect, head, load_driver, records_since, wait_view
 
@@ -16,7 +18,9 @@ INSTANCES = [
     dict(name="stress-b", slot=1, sgi=9, uplink="eth0"),
 ]
 NSLOTS = 2
-STORM_TOGGLES = 1000
+# VNLM_STORM_TOGGLES lengthens the storm (the mutation lane does, where a
+# mutant's race window is narrow).
+STORM_TOGGLES = int(os.environ.get("VNLM_STORM_TOGGLES", "1000"))
 
 
 def setup(g, suite):

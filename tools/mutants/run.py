@@ -44,6 +44,7 @@ class Mutant:
         self.smoke = False
         self.equivalent = None
         self.why = ""
+        self.env = {}
         self.search = None
         self.replace = None
 
@@ -92,6 +93,11 @@ def parse(path=LIST):
             cur.equivalent = val
         elif key == "why":
             cur.why = val
+        elif key == "env":
+            name, eq, value = val.partition("=")
+            if not eq or not name.strip():
+                raise SystemExit(f"{path}:{n}: env wants NAME=VALUE, got {val!r}")
+            cur.env[name.strip()] = value.strip()
         else:
             raise SystemExit(f"{path}:{n}: unknown key {key!r}")
     if cur or mode:
@@ -176,12 +182,12 @@ def build(dst):
     return r.returncode, r.stdout
 
 
-def run_suite(dst, suite, gic, log):
+def run_suite(dst, suite, gic, log, extra_env=None):
     """Run one suite of the mutated tree; stop at the first failure.
     Return ('killed'|'passed'|'error', the deciding line)."""
     cmd = [sys.executable, os.path.join(dst, "test", "run_tests.py"), "-k", suite,
            "--flavour", "debian", "--gic", str(gic)]
-    env = dict(os.environ, BUILD=BUILD, CACHE=CACHE)
+    env = dict(os.environ, BUILD=BUILD, CACHE=CACHE, **(extra_env or {}))
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          env=env, start_new_session=True)
     deadline = time.monotonic() + SUITE_TIMEOUT
@@ -268,7 +274,7 @@ def main():
         fate, why = "survived", ""
         with open(os.path.join(logdir, f"{m.id}.log"), "w") as log:
             for suite in m.suites:
-                verdict, why = run_suite(dst, suite, m.gic or args.gic, log)
+                verdict, why = run_suite(dst, suite, m.gic or args.gic, log, m.env)
                 if verdict != "passed":
                     fate = verdict
                     why = f"{suite}: {why}"
