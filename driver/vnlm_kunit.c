@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for the driver's pure logic: the mirrored state and the DT
- * validation rules.  Built in or as the module vnet-link-mirror-kunit; the
- * code under test is the driver's own, reached through the exports of
- * vnlm_kunit_exports.c (EXPORTED_FOR_KUNIT_TESTING namespace).
+ * KUnit tests for the driver's pure logic: the mirrored state, the DT
+ * validation rules and what the seqlock writer leaves in a region.  Built
+ * in or as the module vnet-link-mirror-kunit; the code under test is the
+ * driver's own, reached through its VNLM_EXPORT_FOR_KUNIT exports
+ * (vnlm_compat.h), which exist only while this suite is configured.
  */
 #include <kunit/test.h>
 #include <linux/ethtool.h>
+#include <linux/io.h>
 #include <linux/module.h>
+#include <linux/string.h>
 
 #include "vnet-link-mirror/shm.h"
+#include "vnlm.h"
 #include "vnlm_compat.h"
 #include "vnlm_rules.h"
 #include "vnlm_state.h"
@@ -184,6 +188,121 @@ static void rules_sgi_target_region(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, vnlm_rule_text(VNLM_ERR_COUNT), "is invalid");
 }
 
+/* A region in ordinary memory, every byte 0xa5 first: the writer must
+ * touch the fields the contract gives Linux and nothing else.
+ */
+#define REGION_FILL	0xa5
+#define SYNC_DOORBELLS	(VNLM_SYNC_OFFSET + 0x0c)
+#define SYNC_ABI	(VNLM_SYNC_OFFSET + 0x08)
+#define SYNC_FLAGS	(VNLM_SYNC_OFFSET + 0x0a)
+
+static u8 *region(struct kunit *test)
+{
+	u8 *buf = kunit_kmalloc(test, VNLM_REGION_MIN_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, REGION_FILL, VNLM_REGION_MIN_SIZE);
+	return buf;
+}
+
+static void __iomem *io(u8 *buf)
+{
+	return (__force void __iomem *)buf;
+}
+
+static u32 rd32(const u8 *buf, unsigned int off)
+{
+	return le32_to_cpup((const __le32 *)(buf + off));
+}
+
+static u16 rd16(const u8 *buf, unsigned int off)
+{
+	return le16_to_cpup((const __le16 *)(buf + off));
+}
+
+/* The bytes the writer owns: status, mtu, speed, duplex, struct vnlm_sync. */
+static bool owned(unsigned int off)
+{
+	return (off >= VNLM_CFG_STATUS && off < VNLM_CFG_STATUS + 2) ||
+	       (off >= VNLM_CFG_MTU && off <= VNLM_CFG_DUPLEX) ||
+	       (off >= VNLM_SYNC_OFFSET && off < VNLM_SYNC_STAMP_HI + 4);
+}
+
+static void expect_fields(struct kunit *test, const u8 *buf, const struct vnlm_link_state *st)
+{
+	KUNIT_EXPECT_EQ(test, rd16(buf, VNLM_CFG_STATUS), st->status);
+	KUNIT_EXPECT_EQ(test, rd16(buf, VNLM_CFG_MTU), st->mtu);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_CFG_SPEED), st->speed);
+	KUNIT_EXPECT_EQ(test, buf[VNLM_CFG_DUPLEX], st->duplex);
+}
+
+static void shm_init_writes_its_fields_only(struct kunit *test)
+{
+	const struct vnlm_link_state up = {
+		.status = VNLM_S_LINK_UP, .mtu = 9000, .speed = 2500, .duplex = VNLM_DUPLEX_FULL,
+	};
+	u8 *buf = region(test);
+	unsigned int off;
+	u32 seq;
+
+	/* no magic there: a region nobody wrote starts from generation 0 */
+	seq = vnlm_shm_init(io(buf), &up);
+	KUNIT_EXPECT_EQ(test, seq, 2);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), 2);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_MAGIC_OFF), VNLM_SYNC_MAGIC);
+	KUNIT_EXPECT_EQ(test, rd16(buf, SYNC_ABI), VNLM_ABI_VERSION);
+	KUNIT_EXPECT_EQ(test, rd16(buf, SYNC_FLAGS), 0);
+	KUNIT_EXPECT_EQ(test, rd32(buf, SYNC_DOORBELLS), 0);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_LO), 0);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_HI), 0);
+	expect_fields(test, buf, &up);
+	for (off = 0; off < VNLM_REGION_MIN_SIZE; off++)
+		if (!owned(off))
+			KUNIT_EXPECT_EQ_MSG(test, buf[off], REGION_FILL,
+					    "byte 0x%02x is not Linux's to write", off);
+}
+
+static void shm_publish_then_rebind_continues(struct kunit *test)
+{
+	const struct vnlm_link_state down = {
+		.status = 0, .mtu = 1500, .speed = VNLM_SPEED_UNKNOWN,
+		.duplex = VNLM_DUPLEX_UNKNOWN,
+	};
+	const struct vnlm_link_state up = {
+		.status = VNLM_S_LINK_UP | VNLM_S_ANNOUNCE, .mtu = 1500, .speed = 1000,
+		.duplex = VNLM_DUPLEX_FULL,
+	};
+	u8 *buf = region(test);
+	unsigned int off;
+	u32 seq;
+
+	seq = vnlm_shm_init(io(buf), &down);
+	vnlm_shm_publish(io(buf), seq, &up, 0x1122334455667788ULL, 7);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), seq + 2);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_LO), 0x55667788);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_HI), 0x11223344);
+	KUNIT_EXPECT_EQ(test, rd32(buf, SYNC_DOORBELLS), 7);
+	expect_fields(test, buf, &up);
+	for (off = 0; off < VNLM_REGION_MIN_SIZE; off++)
+		if (!owned(off))
+			KUNIT_EXPECT_EQ_MSG(test, buf[off], REGION_FILL,
+					    "byte 0x%02x is not Linux's to write", off);
+
+	/* rebind: the next writer counts on, an RTOS never sees an old number */
+	seq = vnlm_shm_init(io(buf), &down);
+	KUNIT_EXPECT_EQ(test, seq, 6);
+	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), 6);
+	expect_fields(test, buf, &down);
+
+	/* a writer stopped mid-publish left an odd generation: the next even */
+	buf[VNLM_SYNC_SEQ] = 9;
+	KUNIT_EXPECT_EQ(test, vnlm_shm_init(io(buf), &down), 10);
+
+	/* without the magic the old number is not ours to trust */
+	buf[VNLM_SYNC_MAGIC_OFF] ^= 0xff;
+	KUNIT_EXPECT_EQ(test, vnlm_shm_init(io(buf), &down), 2);
+}
+
 static struct kunit_case vnlm_cases[] = {
 	KUNIT_CASE(state_link_up_needs_all_three),
 	KUNIT_CASE(state_announce_on_rising_edge_held_for_hold),
@@ -192,6 +311,8 @@ static struct kunit_case vnlm_cases[] = {
 	KUNIT_CASE(state_equal_and_fail_safe),
 	KUNIT_CASE(rules_uplink_name),
 	KUNIT_CASE(rules_sgi_target_region),
+	KUNIT_CASE(shm_init_writes_its_fields_only),
+	KUNIT_CASE(shm_publish_then_rebind_continues),
 	{}
 };
 
@@ -203,5 +324,5 @@ static struct kunit_suite vnlm_suite = {
 kunit_test_suite(vnlm_suite);
 
 VNLM_IMPORT_KUNIT_NS();
-MODULE_DESCRIPTION("KUnit tests for vnet-link-mirror's state and rules");
+MODULE_DESCRIPTION("KUnit tests for vnet-link-mirror's state, rules and region writer");
 MODULE_LICENSE("GPL");
