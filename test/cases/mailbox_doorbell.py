@@ -19,9 +19,15 @@ CTRL_DRV = "/sys/bus/platform/drivers/vnlm-test-mbox"
 DRV = "/sys/bus/platform/drivers/vnet-link-mirror"
 
 
+# A node with a mailbox channel and an SGI too: which doorbell is meant?
+BOTH = "vnlm-mbox-and-sgi"
+
+
 def overlay():
-    return board.mirror_overlay([dict(name=NODE, slot=SLOT, mbox=SGI, uplink="dummy0", target=None)],
-                                test_mailbox=True)
+    return board.mirror_overlay([
+        dict(name=NODE, slot=SLOT, mbox=SGI, uplink="dummy0", target=None),
+        dict(name=BOTH, slot=SLOT + 1, mbox=SGI + 1, sgi=SGI + 1, uplink="dummy0", target=None),
+    ], test_mailbox=True)
 
 
 def stat(g, name):
@@ -158,6 +164,19 @@ def test_queue_full_rtnl_free(g):
     return f"{rings} rings in {took:.1f}s under RTNL, {full} full; rebind: mtu {v.mtu}"
 
 
+def test_both_doorbells_refused(g):
+    """mboxes with linux,doorbell-sgi: that node alone fails, naming mboxes;
+    the good one stays bound and rings."""
+    log = g.out("dmesg | grep vnet-link-mirror")
+    lines = [l for l in log.splitlines()
+             if f"/{BOTH}: mboxes" in l and "cannot go with" in l]
+    expect(lines, f"no message naming /{BOTH} and mboxes:\n{log[-1500:]}")
+    bound = g.sh(f"test -e {DRV}/{BOTH}", check=False)[0] == 0
+    expect(not bound, f"{BOTH} is bound")
+    expect(g.sh(f"test -e {DRV}/{NODE}", check=False)[0] == 0, f"{NODE} is not bound")
+    return lines[-1].split("] ", 1)[-1]
+
+
 def test_controller_vanishes(g):
     wait_view(g, SLOT, lambda v: v.status & UP, what="link up before")
     mark = head(g)
@@ -176,6 +195,8 @@ def test_controller_vanishes(g):
 
 TESTS = [
     ("probe defers until the mailbox controller registers", test_probe_defers),
+    ("a node with a mailbox and an SGI fails alone, naming mboxes",
+     test_both_doorbells_refused),
     ("delivery: the peer reads the config and the message word", test_delivery),
     ("busy controller: counted, queued, delivered in order when it takes again",
      test_busy_then_drains),

@@ -44,6 +44,8 @@ BAD = {
     "bad-region-small": ("memory-region", dict(region="small_shm", sgi=8, uplink="eth0")),
     "bad-region-mapped": ("memory-region", dict(region="mapped_shm", sgi=8, uplink="eth0")),
     "bad-uplink-long": ("linux,uplink", dict(slot=12, sgi=8, uplink="averyveryverylongname0")),
+    # 16 characters: one more than a netdev name can hold (IFNAMSIZ - 1)
+    "bad-uplink-16": ("linux,uplink", dict(slot=12, sgi=8, uplink="abcdefghijklmnop")),
     "bad-uplink-chars": ("linux,uplink", dict(slot=13, sgi=8, uplink="eth/0")),
     "bad-uplink-none": ("linux,uplink", dict(slot=14, sgi=8)),
     "bad-uplink-cell": ("linux,uplink", dict(slot=17, sgi=8, raw=["linux,uplink = <5>;"])),
