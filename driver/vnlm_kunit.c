@@ -228,6 +228,16 @@ static bool owned(unsigned int off)
 	       (off >= VNLM_SYNC_OFFSET && off < VNLM_SYNC_STAMP_HI + 4);
 }
 
+static void expect_rest_untouched(struct kunit *test, const u8 *buf)
+{
+	unsigned int off;
+
+	for (off = 0; off < VNLM_REGION_MIN_SIZE; off++)
+		if (!owned(off))
+			KUNIT_EXPECT_EQ_MSG(test, buf[off], REGION_FILL,
+					    "byte 0x%02x is not Linux's to write", off);
+}
+
 static void expect_fields(struct kunit *test, const u8 *buf, const struct vnlm_link_state *st)
 {
 	KUNIT_EXPECT_EQ(test, rd16(buf, VNLM_CFG_STATUS), st->status);
@@ -242,7 +252,6 @@ static void shm_init_writes_its_fields_only(struct kunit *test)
 		.status = VNLM_S_LINK_UP, .mtu = 9000, .speed = 2500, .duplex = VNLM_DUPLEX_FULL,
 	};
 	u8 *buf = region(test);
-	unsigned int off;
 	u32 seq;
 
 	/* no magic there: a region nobody wrote starts from generation 0 */
@@ -256,10 +265,7 @@ static void shm_init_writes_its_fields_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_LO), 0);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_HI), 0);
 	expect_fields(test, buf, &up);
-	for (off = 0; off < VNLM_REGION_MIN_SIZE; off++)
-		if (!owned(off))
-			KUNIT_EXPECT_EQ_MSG(test, buf[off], REGION_FILL,
-					    "byte 0x%02x is not Linux's to write", off);
+	expect_rest_untouched(test, buf);
 }
 
 static void shm_publish_then_rebind_continues(struct kunit *test)
@@ -273,7 +279,6 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 		.duplex = VNLM_DUPLEX_FULL,
 	};
 	u8 *buf = region(test);
-	unsigned int off;
 	u32 seq;
 
 	seq = vnlm_shm_init(io(buf), &down);
@@ -283,10 +288,7 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_HI), 0x11223344);
 	KUNIT_EXPECT_EQ(test, rd32(buf, SYNC_DOORBELLS), 7);
 	expect_fields(test, buf, &up);
-	for (off = 0; off < VNLM_REGION_MIN_SIZE; off++)
-		if (!owned(off))
-			KUNIT_EXPECT_EQ_MSG(test, buf[off], REGION_FILL,
-					    "byte 0x%02x is not Linux's to write", off);
+	expect_rest_untouched(test, buf);
 
 	/* rebind: the next writer counts on, an RTOS never sees an old number */
 	seq = vnlm_shm_init(io(buf), &down);
