@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -20,7 +21,14 @@ from suite import run_suite  # noqa: E402
 from tap import Tap  # noqa: E402
 
 
+def _terminated(signum, _frame):
+    # SIGTERM (the mutation lane's timeout, CI's) unwinds like an exception,
+    # so every `with Guest` closes its QEMU on the way out.
+    raise SystemExit(128 + signum)
+
+
 def main():
+    signal.signal(signal.SIGTERM, _terminated)
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", default="", help="only suites/host checks whose name contains this")
     ap.add_argument("--gic", type=int, choices=(2, 3), action="append")

@@ -24,6 +24,14 @@ class GuestError(Exception):
     pass
 
 
+def _die_with_parent():
+    """In the QEMU child: be killed when the harness dies, however it dies
+    (a runner killed by the mutation lane's timeout, ^C, SIGKILL), so that
+    no orphaned guest keeps a host core busy (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
 class Guest:
     """Boot the board; use as a context manager so QEMU always dies."""
 
@@ -66,7 +74,8 @@ class Guest:
         self.args = args
         self._log = open(self.console_log, "wb")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.peer = None
