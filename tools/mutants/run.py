@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """The mutation lane: each mutant in mutants.txt is one exact search/replace
-in one driver file, applied to a copy of the tree (build/mutants/<id>),
+in one driver file, applied in place to one working copy of the tree
+(build/mutants/_work, undone after; a survivor is kept as build/mutants/<id>),
 built (W=1), and run against the suites named for it, the first failing
 TAP line ending the run.  A mutant is
 
@@ -152,17 +153,46 @@ def snapshot():
     return dst
 
 
-def copy_tree(base, m):
-    """A copy of the snapshot with @m applied."""
+def work_tree(base):
+    """One working copy of the snapshot, its driver built once unmutated.
+    Each mutant is applied to it in place and undone after its run: with
+    the same path every time, kbuild's recorded commands match and only
+    the changed file is recompiled (a build takes a few seconds, not a
+    whole driver's worth)."""
+    work = os.path.join(BUILD, "mutants", "_work")
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(base, work, symlinks=True)
+    rc, out = build(work)
+    if rc:
+        raise SystemExit(f"the unmutated driver does not build:\n{out[-1500:]}")
+    return work
+
+
+class applied:
+    """Context manager: @m applied to the working copy, undone on exit
+    (rewritten, so the next build recompiles the file unmutated)."""
+
+    def __init__(self, work, m):
+        self.path = os.path.join(work, m.file)
+        self.m = m
+
+    def __enter__(self):
+        with open(self.path) as f:
+            self.text = f.read()
+        with open(self.path, "w") as f:
+            f.write(self.text.replace(self.m.search, self.m.replace, 1))
+        return self
+
+    def __exit__(self, *exc):
+        with open(self.path, "w") as f:
+            f.write(self.text)
+
+
+def keep_survivor(work, m):
+    """A survivor's tree is kept for inspection as build/mutants/<id>."""
     dst = os.path.join(BUILD, "mutants", m.id)
     shutil.rmtree(dst, ignore_errors=True)
-    shutil.copytree(base, dst, symlinks=True)
-    path = os.path.join(dst, m.file)
-    with open(path) as f:
-        text = f.read()
-    with open(path, "w") as f:
-        f.write(text.replace(m.search, m.replace, 1))
-    return dst
+    shutil.copytree(work, dst, symlinks=True)
 
 
 def kheaders():
@@ -175,6 +205,9 @@ def kheaders():
 
 
 def build(dst):
+    ko = os.path.join(dst, "driver", "vnet-link-mirror.ko")
+    if os.path.exists(ko):
+        os.unlink(ko)  # a failed build must not leave the last one's module
     r = subprocess.run(["make", "-s", "-C", kheaders(), "ARCH=arm64",
                         "CROSS_COMPILE=aarch64-linux-gnu-", f"M={dst}/driver",
                         "CONFIG_VNET_LINK_MIRROR=m", "W=1", "modules"],
@@ -250,7 +283,7 @@ def main():
     counts = dict(killed=0, survived=0, equivalent=0, stale=0, error=0)
     logdir = os.path.join(BUILD, "mutants")
     os.makedirs(logdir, exist_ok=True)
-    base = None if args.check else snapshot()
+    work = None if args.check else work_tree(snapshot())
     for m in mutants:
         t1 = time.monotonic()
         why = stale(m)
@@ -265,25 +298,25 @@ def main():
         if args.check:
             print(f"matches    {m.id}", flush=True)
             continue
-        dst = copy_tree(base, m)
-        rc, out = build(dst)
-        if rc or not os.path.exists(os.path.join(dst, "driver", "vnet-link-mirror.ko")):
-            counts["error"] += 1
-            print(f"ERROR      {m.id}: does not build:\n{out[-1500:]}", flush=True)
-            continue
-        fate, why = "survived", ""
-        with open(os.path.join(logdir, f"{m.id}.log"), "w") as log:
-            for suite in m.suites:
-                verdict, why = run_suite(dst, suite, m.gic or args.gic, log, m.env)
-                if verdict != "passed":
-                    fate = verdict
-                    why = f"{suite}: {why}"
-                    break
+        with applied(work, m):
+            rc, out = build(work)
+            if rc or not os.path.exists(os.path.join(work, "driver", "vnet-link-mirror.ko")):
+                counts["error"] += 1
+                print(f"ERROR      {m.id}: does not build:\n{out[-1500:]}", flush=True)
+                continue
+            fate, why = "survived", ""
+            with open(os.path.join(logdir, f"{m.id}.log"), "w") as log:
+                for suite in m.suites:
+                    verdict, why = run_suite(work, suite, m.gic or args.gic, log, m.env)
+                    if verdict != "passed":
+                        fate = verdict
+                        why = f"{suite}: {why}"
+                        break
+            if fate == "survived":
+                keep_survivor(work, m)
         counts[{"killed": "killed", "survived": "survived", "error": "error"}[fate]] += 1
         label = {"killed": "killed", "survived": "SURVIVED", "error": "ERROR"}[fate]
         print(f"{label:10} {m.id} ({time.monotonic() - t1:.0f}s) {why}", flush=True)
-        if fate == "killed":
-            shutil.rmtree(dst, ignore_errors=True)
 
     print(f"# {len(mutants)} mutants in {time.monotonic() - t0:.0f}s; "
           f"{counts['stale']} stale, {counts['error']} errors")
