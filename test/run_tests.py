@@ -45,7 +45,7 @@ def main():
             if args.k in f"host: {name}":
                 tap.run(f"host: {name}", fn)
 
-    out_dir = os.path.join(board.BUILD, "check")
+    out_dir = os.path.join(board.RUN_DIR, "check")
     os.makedirs(out_dir, exist_ok=True)
     suites = [s for mod in modules for s in getattr(mod, "SUITES", []) if args.k in s.name]
     for flavour in args.flavour or board.FLAVOURS + board.LANE_FLAVOURS + board.EXTRA_FLAVOURS:

@@ -13,6 +13,11 @@ import tempfile
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CACHE = os.environ.get("CACHE", os.path.join(TOP, ".cache"))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+# Where a run writes what it generates (DTBs, initramfs, console logs):
+# BUILD unless VNLM_RUN_DIR says otherwise, so that two runs sharing one
+# BUILD's artefacts (the mutation lane beside a make check) do not
+# overwrite each other's boards.
+RUN_DIR = os.environ.get("VNLM_RUN_DIR", BUILD)
 
 RAM_BASE = 0x40000000
 RAM_MB = 512

@@ -40,7 +40,7 @@ class Guest:
         self.gic = gic
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix=f"vnlm-{name}-")
-        self.log_dir = log_dir or os.path.join(board.BUILD, "logs")
+        self.log_dir = log_dir or os.path.join(board.RUN_DIR, "logs")
         os.makedirs(self.log_dir, exist_ok=True)
         self.ram_file = os.path.join(self.tmp, "ram")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")

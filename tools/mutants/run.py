@@ -220,7 +220,8 @@ def run_suite(dst, suite, gic, log, extra_env=None):
     Return ('killed'|'passed'|'error', the deciding line)."""
     cmd = [sys.executable, os.path.join(dst, "test", "run_tests.py"), "-k", suite,
            "--flavour", "debian", "--gic", str(gic)]
-    env = dict(os.environ, BUILD=BUILD, CACHE=CACHE, **(extra_env or {}))
+    env = dict(os.environ, BUILD=BUILD, CACHE=CACHE,
+               VNLM_RUN_DIR=os.path.join(BUILD, "mutants", "run"), **(extra_env or {}))
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          env=env, start_new_session=True)
     deadline = time.monotonic() + SUITE_TIMEOUT
