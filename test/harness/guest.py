@@ -2,6 +2,7 @@
 """One boot of the QEMU AMP board: the serial console as a command channel,
 QMP for the host side (cable, hotplug), and the RTOS peer's records."""
 
+import ctypes
 import json
 import os
 import re
@@ -24,12 +25,17 @@ class GuestError(Exception):
     pass
 
 
+# Looked up here, not in the forked child: the child of a threaded process
+# must not import (another thread may have held the import lock at fork).
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+_PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent():
     """In the QEMU child: be killed when the harness dies, however it dies
     (a runner killed by the mutation lane's timeout, ^C, SIGKILL), so that
     no orphaned guest keeps a host core busy (prctl PR_SET_PDEATHSIG)."""
-    import ctypes
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 class Guest:
