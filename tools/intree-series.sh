@@ -32,6 +32,17 @@ binding=Documentation/devicetree/bindings/net/linux,virtio-net-link-mirror.yaml
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The same sources give the same bytes: tools/build-debug-kernel.sh keys
+# its cache on the series, so a clock in the Date: and From <sha> lines
+# would rebuild the debug kernel on every run.  The date is
+# SOURCE_DATE_EPOCH when set, else that of the last commit touching what
+# the series is made from, else a fixed one (a tree with no git history).
+if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
+	SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct -- driver include bindings \
+		tools/intree-series.sh tools/version-flatten.py 2>/dev/null || true)
+fi
+stamp="@${SOURCE_DATE_EPOCH:-1767225600} +0000"
+export GIT_AUTHOR_DATE="$stamp" GIT_COMMITTER_DATE="$stamp"
 g() { git -C "$work" -c user.name="vnet-link-mirror developers" \
 	-c user.email="vnet-link-mirror@lists.example.org" "$@"; }
 

@@ -8,6 +8,7 @@ make dt_binding_check."""
 import os
 import re
 import subprocess
+import tempfile
 
 import board
 
@@ -54,6 +55,38 @@ def test_series():
     return "; ".join(subjects)
 
 
+def test_series_reproducible():
+    # tools/build-debug-kernel.sh keys its cache on the series' bytes: a
+    # series that differs from run to run rebuilds the debug kernel (8-9
+    # minutes) in every make check.  Made again here, from the same
+    # partial tree the build script uses, it must equal the one the debug
+    # kernel was built from, byte for byte.
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["tar", "-C", tmp, "-xf", "/usr/src/linux-source-6.1.tar.xz"] +
+                       [f"linux-source-6.1/{f}" for f in
+                        ("Makefile", "MAINTAINERS", "drivers/net/Kconfig", "drivers/net/Makefile")],
+                       check=True)
+        out = os.path.join(tmp, "patches")
+        subprocess.run([os.path.join(top, "tools", "intree-series.sh"),
+                        os.path.join(tmp, "linux-source-6.1"), out],
+                       check=True, stdout=subprocess.DEVNULL)
+        built = os.path.join(tree_dir(), "patches")
+        names = sorted(os.listdir(out))
+        if names != sorted(os.listdir(built)):
+            raise AssertionError(f"series now {names}, debug kernel built from "
+                                 f"{sorted(os.listdir(built))}")
+        for n in names:
+            a = open(os.path.join(out, n), "rb").read()
+            b = open(os.path.join(built, n), "rb").read()
+            if a != b:
+                diff = [f"{x!r} / {y!r}" for x, y in zip(a.decode().splitlines(),
+                                                         b.decode().splitlines()) if x != y]
+                raise AssertionError(f"{n} differs from the one the debug kernel was built "
+                                     f"from (its cache key): first changed lines {diff[:3]}")
+    return f"{len(names)} patches made again, byte-identical to the debug kernel's"
+
+
 def test_w1():
     # Touch the sources so W=1 really compiles them (kbuild would also
     # rebuild on the flag change, but not if a W=1 build ran last).
@@ -95,6 +128,8 @@ def test_dt_binding_check():
 
 HOST_TESTS = [
     ("in-tree: the series and the built-in config", test_series),
+    ("in-tree: the series is reproducible (the debug kernel's cache key)",
+     test_series_reproducible),
     ("in-tree: W=1 build of the driver built in, no warning", test_w1),
     ("in-tree: checkpatch --strict on the patches, with the tree", test_checkpatch),
     ("in-tree: make dt_binding_check on the binding", test_dt_binding_check),
