@@ -162,8 +162,9 @@ shell: all
 check: all module-debug lanes kexec-userland uboot
 	$(PYTHON) test/run_tests.py
 
+# BENCH_ARGS: e.g. "--goal churn=10" for a board's own goal, "--gic 2"
 bench: all
-	$(PYTHON) test/bench/bench.py
+	$(PYTHON) test/bench/bench.py $(BENCH_ARGS)
 
 FUZZ_SECONDS ?= 600
 fuzz: fuzzer
