@@ -16,21 +16,34 @@
 # modroot-modular, so the KUnit suite is run both ways.
 #
 # Usage: tools/build-debug-kernel.sh CACHE_DIR   (prints the build dir)
+#        tools/build-debug-kernel.sh --series DIR
+#            only make the series the cache key is taken from, in DIR/patches
+#            (make check compares it with the one the cached kernel has)
 set -euo pipefail
 
-cache=$(cd "${1:?usage: build-debug-kernel.sh CACHE_DIR}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
-frag="$top/test/debug-kernel/debug.config"
 tarball=/usr/src/linux-source-6.1.tar.xz
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-series=$(mktemp -d)
-trap 'rm -rf "$series"' EXIT
+usage="usage: build-debug-kernel.sh CACHE_DIR | --series DIR"
+
 # The series only depends on the tree's drivers/net/{Kconfig,Makefile} and
 # MAINTAINERS, so it is made against a partial extraction first: its text
 # is part of the cache key.
-tar -C "$series" -xf "$tarball" linux-source-6.1/Makefile linux-source-6.1/MAINTAINERS \
-	linux-source-6.1/drivers/net/Kconfig linux-source-6.1/drivers/net/Makefile
-"$top/tools/intree-series.sh" "$series/linux-source-6.1" "$series/patches" >/dev/null
+make_series() {
+	tar -C "$1" -xf "$tarball" linux-source-6.1/Makefile linux-source-6.1/MAINTAINERS \
+		linux-source-6.1/drivers/net/Kconfig linux-source-6.1/drivers/net/Makefile
+	"$top/tools/intree-series.sh" "$1/linux-source-6.1" "$1/patches" >/dev/null
+}
+
+if [ "${1:-}" = --series ]; then
+	make_series "$(cd "${2:?$usage}" && pwd)"
+	exit 0
+fi
+cache=$(cd "${1:?$usage}" && pwd)
+frag="$top/test/debug-kernel/debug.config"
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+series=$(mktemp -d)
+trap 'rm -rf "$series"' EXIT
+make_series "$series"
 hash=$( (cat "$frag" "$0"; echo "$srcver"; cat "$series"/patches/*.patch) | sha256sum | cut -c1-12)
 out="$cache/debug-kernel/$hash"
 
