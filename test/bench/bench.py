@@ -64,9 +64,10 @@ def goal_override(text):
 
 
 def exit_status(goals, judged, problems, storms_right):
-    """make bench's verdict: 1 when a judged goal is missed, the kernel log
-    is not clean or a storm ended with the RTOS reading a wrong state."""
-    missed = [g for g in goals if not g[-1]]
+    """make bench's verdict: 1 when a judged goal is missed or was never
+    measured, the kernel log is not clean or a storm ended with the RTOS
+    reading a wrong state."""
+    missed = [g for g in goals if not g[-1]] + sorted(set(GOALS) - {g[0] for g in goals})
     return 1 if problems or not storms_right or (judged and missed) else 0
 
 
@@ -500,6 +501,7 @@ def main():
     problems += rt_phase(b, args.gic, out_dir, rt_flaps, rt_rounds)
     k = b.key
     missed = [gid for gid, *_, met in b.goals if not met]
+    missed += [f"{gid} (never measured)" for gid in GOALS if gid not in [x[0] for x in b.goals]]
     if not judged:
         # A smoke run measures the harness, not the figures: goals are
         # printed with their verdicts but do not decide the exit status.
@@ -518,7 +520,7 @@ def main():
           f"samples coalesced {k['latency samples coalesced']}, "
           f"PREEMPT_RT window {k['rt window us']:.1f} us (goal <={b.target('rt-window'):g} us, "
           f"baseline {k['rt baseline us']:.1f} us), "
-          f"goals met {len(b.goals) - len(missed)}/{len(b.goals)}"
+          f"goals met {len(GOALS) - len(missed)}/{len(GOALS)}"
           f"{'' if judged else ' (smoke: not judged)'}"
           f"{' missed: ' + ' '.join(missed) if judged and missed else ''}, "
           f"kernel log {'clean' if not problems else 'NOT CLEAN'}")

@@ -98,15 +98,22 @@ def test_bench_verdicts():
     o.goal("rt-window", 999.0, [999.0])
     if [met for *_, met in o.goals] != [True, False] or "goal >= 8x" not in o.printed[0]:
         raise AssertionError(f"--goal overrides not applied: {o.goals} {o.printed}")
-    met = [g for g in j.goals if g[-1]]
+    ok = _Rows(b, {})
+    for gid, fig in (("mirror-floor", 1.5), ("daemon-mirror", 12.0), ("churn", 1.0),
+                     ("rt-window", 20.0)):
+        ok.goal(gid, fig, [fig])
+    met = ok.goals
+    no_churn = [g for g in met if g[0] != "churn"]
     cases = [((met, True, [], True), 0), ((j.goals, True, [], True), 1),
              ((j.goals, False, [], True), 0), ((met, True, ["WARNING: x"], True), 1),
-             ((met, True, [], False), 1)]
+             ((met, True, [], False), 1),
+             ((no_churn, True, [], True), 1),       # a goal never measured is missed
+             ((no_churn, False, [], True), 0)]      # unless nothing is judged
     for args, status in cases:
         if b.exit_status(*args) != status:
             raise AssertionError(f"exit_status{args} = {b.exit_status(*args)}, expected {status}")
-    return (f"{len(cases)} verdict cases: a goal missed beyond the noise or without data "
-            "exits 1, within the noise 0, unjudged smoke 0")
+    return (f"{len(cases)} verdict cases: a goal missed beyond the noise, without data or "
+            "never measured exits 1, within the noise 0, unjudged smoke 0")
 
 
 HOST_TESTS = [("bench: the goals' verdicts and the exit status they make", test_bench_verdicts),
