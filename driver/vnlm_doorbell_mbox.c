@@ -15,7 +15,11 @@
  *    Non-blocking clients get no timeout from the framework, so a delayed
  *    work of ours checks for progress, off RTNL.
  * None of them loses state: the config is in shared memory, and the next
- * doorbell the RTOS takes makes it read the newest one.
+ * doorbell the RTOS takes makes it read the newest one.  But the framework
+ * retries a refused send only when another message is queued, and a full
+ * queue takes none: a controller that refused MBOX_TX_QUEUE_LEN rings in a
+ * row leaves the channel silent until the instance is bound again (which
+ * frees the channel and its queue); the ring says so, rate-limited.
  *
  * The message is a pointer to a u32 word (the doorbell count, never 0)
  * that stays valid while queued: controllers that ring without payload
@@ -135,6 +139,17 @@ static enum vnlm_ring_outcome vnlm_mbox_ring(struct vnlm_doorbell *db, u32 word)
 	int ret;
 
 	spin_lock_irqsave(&mb->lock, flags);
+	/* The framework's queue is full (or one short, with one in flight):
+	 * it would refuse with a dev_err() per ring, here under RTNL.
+	 */
+	if (mb->pending >= MBOX_TX_QUEUE_LEN) {
+		spin_unlock_irqrestore(&mb->lock, flags);
+		atomic64_inc(&db->stats.full);
+		dev_warn_ratelimited(mb->dev,
+				     "mailbox doorbell: %u undelivered, queue full: rebind to reset the channel\n",
+				     MBOX_TX_QUEUE_LEN);
+		return VNLM_RING_FULL;
+	}
 	msg = &mb->words[mb->next];
 	mb->next = (mb->next + 1) % VNLM_MBOX_WORDS;
 	*msg = word ? word : 1;

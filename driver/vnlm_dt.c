@@ -10,7 +10,9 @@
 #include <linux/genalloc.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/of_platform.h>
 #include <linux/of_reserved_mem.h>
+#include <linux/platform_device.h>
 #include <linux/string.h>
 
 #include "vnet-link-mirror/shm.h"
@@ -43,6 +45,24 @@ static int read_u32_prop(struct device *dev, const char *prop, u32 *val)
 	return of_property_read_u32(dev->of_node, prop, val);
 }
 
+/*
+ * What only the hardware knows of a GICv2 CPU interface, whether given by
+ * linux,gic-cpu-interface or taken from the target's Aff0 (@prop names
+ * which): the host tool cannot check these.
+ */
+static int check_v2_iface_hw(struct device *dev, const struct vnlm_gic *gic,
+			     const char *prop, u32 iface)
+{
+	if (iface >= gic->v2_interfaces)
+		return bad_prop(dev, -EINVAL, prop,
+				"CPU interface %u is not implemented: the GIC has %u",
+				iface, gic->v2_interfaces);
+	if (gic->v2_linux_ifaces & BIT(iface))
+		return bad_prop(dev, -EINVAL, prop, "CPU interface %u is a Linux CPU's",
+				iface);
+	return 0;
+}
+
 static int parse_gic_iface(struct device *dev, const struct vnlm_gic *gic,
 			   struct vnlm_params *params)
 {
@@ -60,12 +80,9 @@ static int parse_gic_iface(struct device *dev, const struct vnlm_gic *gic,
 	rule = vnlm_check_gic_iface(iface, gic->arch);
 	if (rule)
 		return bad_prop(dev, -EINVAL, prop, "%u %s", iface, vnlm_rule_text(rule));
-	/* What only the hardware knows: the tool cannot check these. */
-	if (iface >= gic->v2_interfaces)
-		return bad_prop(dev, -EINVAL, prop, "%u is not implemented: the GIC has %u",
-				iface, gic->v2_interfaces);
-	if (gic->v2_linux_ifaces & BIT(iface))
-		return bad_prop(dev, -EINVAL, prop, "%u is a Linux CPU's interface", iface);
+	ret = check_v2_iface_hw(dev, gic, prop, iface);
+	if (ret)
+		return ret;
 	params->gic_iface = iface;
 	return 0;
 }
@@ -114,6 +131,9 @@ static int parse_target(struct device *dev, const struct vnlm_gic *gic,
 			return err;
 		}
 	}
+	/* GICv2 without an explicit interface: Aff0 is the interface. */
+	if (gic->arch == VNLM_GIC_V2 && params->gic_iface < 0)
+		return check_v2_iface_hw(dev, gic, prop, params->target_mpidr & 0xff);
 	return 0;
 }
 
@@ -148,6 +168,27 @@ static int parse_uplink(struct device *dev, struct vnlm_params *params)
 	return 0;
 }
 
+/* The SRAM driver's unbind destroys the pool our bytes are allocated from
+ * (a BUG with them outstanding) and unmaps the SRAM: unbind us first, as a
+ * consumer of its device; the remove path then still publishes link down.
+ * Nothing else ties us to it (fw_devlink does not know the sram property).
+ */
+static int link_sram(struct device *dev, struct device_node *sram_np)
+{
+	struct platform_device *sram = of_find_device_by_node(sram_np);
+	struct device_link *link;
+
+	if (!sram)
+		return bad_prop(dev, -EPROBE_DEFER, VNLM_PROP_SRAM, "%pOF has no device yet",
+				sram_np);
+	link = device_link_add(dev, &sram->dev, DL_FLAG_AUTOREMOVE_CONSUMER);
+	put_device(&sram->dev);
+	if (!link)
+		return bad_prop(dev, -EINVAL, VNLM_PROP_SRAM, "cannot link to %pOF's device",
+				sram_np);
+	return 0;
+}
+
 /* An sram phandle names a partition of an mmio-sram node (a child with the
  * "pool" property), which the SRAM driver maps and hands out as a genalloc
  * pool of its own: the instance claims its bytes from that pool.
@@ -169,14 +210,16 @@ static int parse_sram(struct device *dev, struct vnlm_params *params, struct res
 		err = bad_prop(dev, -EINVAL, prop, "%pOF has no pool property", snp);
 	else if (of_address_to_resource(snp, 0, res))
 		err = bad_prop(dev, -EINVAL, prop, "%pOF has no usable reg", snp);
-	of_node_put(parent);
 	of_node_put(snp);
-	if (err)
-		return err;
-	params->sram_pool = of_gen_pool_get(dev->of_node, prop, 0);
-	if (!params->sram_pool)
-		return bad_prop(dev, -EPROBE_DEFER, prop, "has no pool yet (SRAM driver)");
-	return 0;
+	if (!err) {
+		params->sram_pool = of_gen_pool_get(dev->of_node, prop, 0);
+		if (!params->sram_pool)
+			err = bad_prop(dev, -EPROBE_DEFER, prop, "has no pool yet (SRAM driver)");
+	}
+	if (!err)
+		err = link_sram(dev, parent);
+	of_node_put(parent);
+	return err;
 }
 
 static int parse_region(struct device *dev, struct vnlm_params *params)

@@ -147,7 +147,7 @@ static void vnlm_shutdown(struct platform_device *pdev)
 		vnlm_stop(mirror);
 }
 
-static int vnlm_suspend(struct device *dev)
+static int __vnlm_pm_sleep vnlm_suspend(struct device *dev)
 {
 	rtnl_lock();
 	vnlm_mirror_suspend(dev_get_drvdata(dev));
@@ -155,7 +155,7 @@ static int vnlm_suspend(struct device *dev)
 	return 0;
 }
 
-static int vnlm_resume(struct device *dev)
+static int __vnlm_pm_sleep vnlm_resume(struct device *dev)
 {
 	rtnl_lock();
 	vnlm_mirror_resume(dev_get_drvdata(dev));

@@ -277,6 +277,12 @@ void vnlm_mirror_resume(struct vnlm_mirror *mirror)
 {
 	ASSERT_RTNL();
 	mirror->suspended = false;
+	/* While this kernel slept, another may have written the region: the
+	 * boot kernel a hibernation image is restored by, with the generation
+	 * it reached.  Take the region over again, continuing from what it
+	 * holds, so the RTOS never sees the generation go back.
+	 */
+	mirror->owned = false;
 	mirror_sync(mirror, false, vnlm_timestamp(), true);
 }
 

@@ -64,12 +64,16 @@
  *    return the old generation and old fields forever.  The reader must
  *    invalidate (never clean: the RTOS never writes here) the lines covering
  *    the config and the sync block, offsets 0x00 to VNLM_READ_SPAN, before
- *    every read attempt, and the sync block's line again before the
- *    confirming re-read of the generation; then a DSB (AArch64 "dc ivac"
- *    per line then "dsb sy"; ARMv7-A/R DCIMVAC then "dsb"; Cortex-M7
- *    SCB->DCIMVAC then "dsb") so the invalidates complete before the loads.
- *    vnlm_read_snapshot() calls the hook at those two points.  The barriers
- *    between the loads are the same as in case 1.
+ *    every read attempt; again after an even generation is read and before
+ *    the fields (the core may prefetch or speculatively fill any cacheable
+ *    line at any time, so a line filled between the first invalidate and
+ *    the generation's load can hold older fields); and the sync block's
+ *    line before the confirming re-read of the generation.  Each ends with
+ *    a DSB (AArch64 "dc ivac" per line then "dsb sy"; ARMv7-A/R DCIMVAC
+ *    then "dsb"; Cortex-M7 SCB->DCIMVAC then "dsb") so the invalidates
+ *    complete before the loads.  vnlm_read_snapshot() calls the hook at
+ *    those three points.  The barriers between the loads are the same as
+ *    in case 1.
  *
  * Mapping the same memory cacheable on the RTOS side while Linux maps it
  * non-cacheable is a mismatched-attribute alias: even a core in the same
@@ -209,8 +213,9 @@ static inline vnlm_u16 vnlm_le16(vnlm_u16 v)
  * @inval: NULL for a Normal Non-cacheable (or Device) mapping; for a
  *	cacheable one, invalidates the data cache lines covering
  *	[addr, addr + len) and completes with a DSB.  Called with the whole
- *	span before every attempt and with the generation's word before the
- *	confirming re-read.
+ *	span before every attempt and again between an even generation and
+ *	the fields, and with the generation's word before the confirming
+ *	re-read.
  * @max_retries: how many torn reads to tolerate before giving up
  *
  * Return: retries spent (>= 0), -1 if Linux has not initialised the
@@ -239,6 +244,12 @@ static inline int vnlm_read_snapshot(const void *region,
 			continue;
 		/* the generation before the fields it covers */
 		rmb();
+		/* A line the core fetched (prefetch, speculation) between the
+		 * first invalidate and the generation's load may hold fields
+		 * older than it: drop them, so they come from memory after it.
+		 */
+		if (inval)
+			inval(region, VNLM_READ_SPAN);
 		snap->status = vnlm_le16(VNLM_RD(region, VNLM_CFG_STATUS, vnlm_u16));
 		snap->mtu = vnlm_le16(VNLM_RD(region, VNLM_CFG_MTU, vnlm_u16));
 		snap->speed = vnlm_le32(VNLM_RD(region, VNLM_CFG_SPEED, vnlm_u32));

@@ -108,8 +108,44 @@ def test_checkpatch():
     return f"{len(KERNEL_C)} files clean ({exempt} version comparisons in vnlm_compat.h)"
 
 
+def test_w1_no_pm_sleep():
+    """Vendor BSP configs may leave CONFIG_PM_SLEEP off.  Before 5.17 the
+    PM table then drops the callbacks; built on Debian's 5.10 headers with
+    the option taken away, W=1 must still be silent, and the callbacks gone
+    (which shows the option really was off)."""
+    if not board.have_flavour("bullseye"):
+        raise AssertionError("no 5.10 headers: run `make lanes` (it fetches bullseye)")
+    env = board.kernel_env("bullseye")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["cp", "-r", os.path.join(TOP, "driver"), os.path.join(TOP, "include"), tmp],
+                       check=True)
+        drv = os.path.join(tmp, "driver")
+        for f in glob.glob(os.path.join(drv, "*.o")) + glob.glob(os.path.join(drv, "*.ko")):
+            os.remove(f)
+        nopm = os.path.join(tmp, "no-pm-sleep.h")
+        with open(nopm, "w") as f:
+            f.write("#undef CONFIG_PM_SLEEP\n")
+        r = subprocess.run(["make", "-s", "-C", env["KHEADERS"], f"ARCH={env['ARCH']}",
+                            f"CROSS_COMPILE={env['CROSS_COMPILE']}", *env["KMAKE_VARS"].split(),
+                            f"M={drv}", "CONFIG_VNET_LINK_MIRROR=m", f"KCFLAGS=-include {nopm}",
+                            "W=1", "modules"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode:
+            raise AssertionError(f"build failed:\n{r.stdout[-3000:]}")
+        bad = diagnostics(r.stdout)
+        if bad:
+            raise AssertionError("W=1 on 5.10 without CONFIG_PM_SLEEP:\n" + "\n".join(bad))
+        syms = subprocess.run(["nm", os.path.join(drv, "vnlm_main.o")], check=True,
+                              stdout=subprocess.PIPE, text=True).stdout
+        if "vnlm_suspend" in syms:
+            raise AssertionError("vnlm_suspend still built: CONFIG_PM_SLEEP was not off")
+    return (f"{os.path.basename(env['KHEADERS'])}, CONFIG_PM_SLEEP off: no warning, "
+            "callbacks dropped")
+
+
 HOST_TESTS = [
     ("driver builds with W=1 and no warning", test_w1),
+    ("driver builds with W=1 on 5.10 without CONFIG_PM_SLEEP, no warning", test_w1_no_pm_sleep),
     ("sparse (C=2) reports nothing", test_sparse),
     ("checkpatch --strict reports nothing", test_checkpatch),
 ]

@@ -155,6 +155,33 @@ def test_suspend_resume(g):
     return f"RTOS read {[hex(s) for s in seen]}, asleep {asleep:.1f} s"
 
 
+def test_resume_continues_generation(g):
+    """While Linux sleeps another writer moves the region's generation on
+    (the boot kernel that restores a hibernation image runs the driver
+    too): on resume the driver continues from the region, so the RTOS never
+    sees the generation go back."""
+    mark = head(g)
+    g.sh("echo 0 > /sys/class/rtc/rtc0/wakealarm; echo +4 > /sys/class/rtc/rtc0/wakealarm")
+    token = g.send("echo freeze > /sys/power/state")
+    wait_view(g, ON, lambda v: v.status == 0, what="link down published on suspend")
+    asleep = decode(region(g, ON))
+    ahead = asleep["seq"] + 1000
+    fill(g, ON, 0x40, struct.pack("<I", ahead))
+    g.wait_sent(token, timeout=120)
+    v = wait_view(g, ON, lambda v: v.status == UP, what="resynced after resume")
+    recs = statuses_since(g, mark, ON)
+    expect(recs[0].seq == asleep["seq"], f"the suspend publish was not the last before the "
+           f"write: records {recs}, region then {asleep}")
+    # The peer reads every slot at any doorbell: another instance's may
+    # show it the moved generation itself; the instance's own must be past it.
+    expect(all(r.seq >= ahead for r in recs[1:]), f"the generation went back: {recs}")
+    after = [r.seq for r in recs[1:] if r.intid == 8]
+    expect(after and all(s > ahead and s % 2 == 0 for s in after) and v.seq > ahead,
+           f"region moved to {ahead} while asleep; after resume the RTOS read {after}, {v}; "
+           f"records {recs}")
+    return f"asleep at {asleep['seq']}, moved to {ahead}, resumed at {after}"
+
+
 # A NIC whose driver re-reads its PHY on resume, as real NICs' do.  Linux's
 # virtio_net resets the device on suspend and does not re-read the link
 # status on resume, so a cable pulled while asleep is never seen by Linux
@@ -271,6 +298,8 @@ SUITES = [
          test_field_ownership),
         ("ANNOUNCE is held through other changes within its hold time", test_announce_held),
         ("suspend tells the RTOS link down, resume resyncs with a doorbell", test_suspend_resume),
+        ("resume continues the generation another writer left in the region",
+         test_resume_continues_generation),
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("reboot -f leaves link down, with a doorbell", test_reboot),
     ], overlay=overlay(), nics=[PCI_UPLINK], nslots=3, setup=setup, closing_checks=False,

@@ -78,12 +78,19 @@ GIC_NODES = {
     "gic-iface-range": ({2: "linux,gic-cpu-interface", 3: "linux,gic-cpu-interface"},
                         dict(slot=22, sgi=7, target=0x100, uplink="eth0",
                              raw=["linux,gic-cpu-interface = <8>;"])),
+    # No linux,gic-cpu-interface: GICv2 takes Aff0 3 as the interface,
+    # which QEMU's GIC (3 interfaces) does not have.  GICv3 cannot tell an
+    # MPIDR no CPU has (the redistributors are the GIC driver's): it probes,
+    # on an uplink that never appears.
+    "gic-target-absent": ({2: "linux,target-cpu", 3: None},
+                          dict(slot=26, sgi=7, target=0x3, uplink="dummy11")),
     # Aff0 16: GICv3 needs the range selector, which QEMU's GICv3 lacks.
     "gic-target-aff0-16": ({2: "linux,target-cpu", 3: "linux,target-cpu"},
                            dict(slot=23, sgi=7, target=0x10, uplink="eth0")),
 }
 # Refusals only the hardware can tell (the host tool cannot read the GIC).
-GIC_HW_ONLY = {2: {"gic-iface-absent", "gic-iface-linux"}, 3: {"gic-target-aff0-16"}}
+GIC_HW_ONLY = {2: {"gic-iface-absent", "gic-iface-linux", "gic-target-absent"},
+               3: {"gic-target-aff0-16"}}
 
 # An mmio-sram node over slot SRAM_SLOT's RAM (kept out of Linux's memory by
 # a no-map reservation, as on-chip SRAM is never RAM): partition shm@0 is
@@ -696,6 +703,36 @@ def test_sram(g):
     return f"the peer read {v}\n{lines[-1]}\n{iomem}"
 
 
+def test_sram_driver_unbind(g):
+    """The SRAM driver unbound under a bound instance destroys its pool: the
+    driver core must unbind the mirror first (device link), which tells the
+    RTOS link down through the still-mapped SRAM; bound again, it mirrors."""
+    sram = f"{SRAM_BASE:x}.sram"
+    drv = "/sys/bus/platform/drivers"
+    users = [n for n in ("mirror-sram",) + SRAM_DUP
+             if g.sh(f"test -e /sys/bus/platform/devices/{n}/driver", check=False)[0] == 0]
+    expect("mirror-sram" in users and g.sh(f"test -e {drv}/sram/{sram}", check=False)[0] == 0,
+           f"mirror-sram and {sram} must be bound: {users}")
+    g.sh("ip link add dummy8 type dummy && ip link set dummy8 up")
+    wait_view(g, SRAM_SLOT, lambda v: v.status & UP, what="mirror-sram: dummy8 up")
+    mark = head(g)
+    g.sh(f"echo {sram} > {drv}/sram/unbind")
+    left = [n for n in users
+            if g.sh(f"test -e /sys/bus/platform/devices/{n}/driver", check=False)[0] == 0]
+    expect(not left, f"{left} still bound after the SRAM driver's unbind")
+    v = wait_view(g, SRAM_SLOT, lambda v: not v.status & UP, what="mirror-sram: down at unbind")
+    downs = [r for r in records_since(g, mark) if r.slot == SRAM_SLOT and not r.status & UP]
+    expect(downs, "no doorbell carried mirror-sram's link down")
+    g.sh(f"echo {sram} > {drv}/sram/bind")
+    for n in users:
+        g.sh(f"echo {n} > {drv}/vnet-link-mirror/bind")
+    w = wait_view(g, SRAM_SLOT, lambda w: w.status & UP and w.seq > v.seq,
+                  what="mirror-sram bound again: dummy8 up, a newer generation")
+    g.sh("ip link del dummy8")
+    wait_view(g, SRAM_SLOT, lambda v: not v.status & UP, what="mirror-sram: dummy8 deleted")
+    return f"at unbind the peer read {v}; bound again {w}"
+
+
 def test_nic_driver_unbind(g):
     vdev = g.out("basename $(readlink /sys/class/net/eth0/device)")
     drv = "/sys/bus/virtio/drivers/virtio_net"
@@ -925,6 +962,8 @@ SUITES = [Suite("mirror-driver", [
     ("each bad node fails alone, naming its property", test_bad_nodes),
     ("GIC reach: v2 CPU interface apart from Aff0, v3 range selector", test_gic_nodes),
     ("region from an mmio-sram partition (sram phandle)", test_sram),
+    ("SRAM driver unbound under an instance: the mirror goes first, telling link down",
+     test_sram_driver_unbind),
     ("instances at linux,shm-offset in one region are read by the peer",
      test_pool_offsets_read_by_peer),
 ], overlay=overlay(), nics=[PCI_UPLINK, MMIO_UPLINK, HOTPLUG_PORT],
