@@ -45,8 +45,7 @@ static int read_u32_prop(struct device *dev, const char *prop, u32 *val)
 	return of_property_read_u32(dev->of_node, prop, val);
 }
 
-/*
- * What only the hardware knows of a GICv2 CPU interface, whether given by
+/* What only the hardware knows of a GICv2 CPU interface, whether given by
  * linux,gic-cpu-interface or taken from the target's Aff0 (@prop names
  * which): the host tool cannot check these.
  */
