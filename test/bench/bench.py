@@ -63,11 +63,17 @@ def goal_override(text):
         raise argparse.ArgumentTypeError(f"'{text}': target '{val}' is not a number") from None
 
 
+def missed_goals(goals):
+    """The ids of the goals @goals missed, then of those never measured."""
+    return ([g[0] for g in goals if not g[-1]] +
+            [f"{gid} (never measured)" for gid in GOALS if gid not in {g[0] for g in goals}])
+
+
 def exit_status(goals, judged, problems, storms_right):
     """make bench's verdict: 1 when a judged goal is missed or was never
     measured, the kernel log is not clean or a storm ended with the RTOS
     reading a wrong state."""
-    missed = [g for g in goals if not g[-1]] + sorted(set(GOALS) - {g[0] for g in goals})
+    missed = missed_goals(goals)
     return 1 if problems or not storms_right or (judged and missed) else 0
 
 
@@ -500,8 +506,7 @@ def main():
     rt_flaps, rt_rounds = (2, 1) if args.smoke else (8, 3)
     problems += rt_phase(b, args.gic, out_dir, rt_flaps, rt_rounds)
     k = b.key
-    missed = [gid for gid, *_, met in b.goals if not met]
-    missed += [f"{gid} (never measured)" for gid in GOALS if gid not in [x[0] for x in b.goals]]
+    missed = missed_goals(b.goals)
     if not judged:
         # A smoke run measures the harness, not the figures: goals are
         # printed with their verdicts but do not decide the exit status.
