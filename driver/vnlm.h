@@ -7,6 +7,7 @@
 #include <linux/ioport.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
 #include "vnlm_clock.h"
@@ -65,8 +66,9 @@ struct vnlm_params {
  * @announce_until: jiffies when a raised ANNOUNCE may be cleared (RTNL)
  * @announce_work: clears ANNOUNCE once its hold time is over
  * @window: @clock ticks the last publish kept the generation odd (RTNL)
- * @events: uplink events seen
- * @doorbells: doorbells raised
+ * @events: uplink events seen (written under RTNL)
+ * @doorbells: doorbells raised (written under RTNL)
+ * @syncp: lets sysfs read @events and @doorbells whole on 32-bit CPUs
  * @last_outcome: what became of the last one (RTNL)
  */
 struct vnlm_mirror {
@@ -89,8 +91,9 @@ struct vnlm_mirror {
 	unsigned long announce_until;
 	struct delayed_work announce_work;
 	u32 window;
-	u64 events;
-	u64 doorbells;
+	u64_stats_t events;
+	u64_stats_t doorbells;
+	struct u64_stats_sync syncp;
 	enum vnlm_ring_outcome last_outcome;
 };
 
@@ -110,7 +113,8 @@ void vnlm_mirror_resume(struct vnlm_mirror *mirror);
 int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr);
 
 /* vnlm_shm.c */
-u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state, u16 clock);
+u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state, u16 clock,
+		  u32 doorbells);
 u32 vnlm_shm_publish(void __iomem *shm, const struct vnlm_clock *clock, u32 seq,
 		     const struct vnlm_link_state *state, u64 stamp,
 		     u32 doorbells);

@@ -9,32 +9,51 @@
 #include <linux/device.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/of_irq.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
 
 #include "vnlm_doorbell.h"
 
+/* SGIs are the root interrupt controller's: a GIC node that is disabled, or
+ * whose interrupt parent is not itself (cascaded behind another, or no
+ * interrupt controller at all), is not the one to write.
+ */
+static bool gic_is_root(struct device_node *np)
+{
+	struct device_node *parent;
+	bool root;
+
+	if (!of_device_is_available(np))
+		return false;
+	parent = of_irq_find_parent(np);
+	root = !parent || parent == np;
+	of_node_put(parent);
+	return root;
+}
+
 /**
  * vnlm_gic_probe() - find the root interrupt controller and read what it can do
  * @gic: filled in
  *
- * Return: 0, -ENODEV when no supported GIC is described, or -ENOMEM when
- * its distributor cannot be mapped to be read.
+ * Return: 0, -ENODEV when no supported GIC is the root interrupt controller,
+ * or -ENOMEM when its distributor cannot be mapped to be read.
  */
 int vnlm_gic_probe(struct vnlm_gic *gic)
 {
 	const struct vnlm_gic_compatible *compat;
-	struct device_node *np = NULL;
+	struct device_node *np;
 	struct resource res;
 	int ret;
 
 	for (compat = vnlm_gic_compatibles; compat->compatible; compat++) {
-		np = of_find_compatible_node(NULL, NULL, compat->compatible);
-		if (np)
-			break;
+		for_each_compatible_node(np, NULL, compat->compatible) {
+			if (gic_is_root(np))
+				goto found;
+		}
 	}
-	if (!np)
-		return -ENODEV;
+	return -ENODEV;
+found:
 	ret = of_address_to_resource(np, 0, &res);
 	of_node_put(np);
 	if (ret)

@@ -255,7 +255,7 @@ static void shm_init_writes_its_fields_only(struct kunit *test)
 	u32 seq;
 
 	/* no magic there: a region nobody wrote starts from generation 0 */
-	seq = vnlm_shm_init(io(buf), &up, VNLM_CLOCK_A9_GLOBAL);
+	seq = vnlm_shm_init(io(buf), &up, VNLM_CLOCK_A9_GLOBAL, 0);
 	KUNIT_EXPECT_EQ(test, seq, 2);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), 2);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_MAGIC_OFF), VNLM_SYNC_MAGIC);
@@ -283,7 +283,7 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 	u8 *buf = region(test);
 	u32 seq, window;
 
-	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC);
+	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC, 7);
 	/* without a clock there is no window to measure */
 	window = vnlm_shm_publish(io(buf), &no_clock, seq, &up, 0x1122334455667788ULL, 7);
 	KUNIT_EXPECT_EQ(test, window, 0);
@@ -295,10 +295,12 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 	expect_fields(test, buf, &up);
 	expect_rest_untouched(test, buf);
 
-	/* rebind: the next writer counts on (even, past anything published
-	 * before), so an RTOS never sees an old number again
+	/* rebind or resume: the next writer counts on (even, past anything
+	 * published before), so an RTOS never sees an old number again, and
+	 * the doorbell count it is given stays (it never goes back to 0)
 	 */
-	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC);
+	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC, 7);
+	KUNIT_EXPECT_EQ(test, rd32(buf, SYNC_DOORBELLS), 7);
 	KUNIT_EXPECT_GT(test, seq, 4);
 	KUNIT_EXPECT_EQ(test, seq % 2, 0);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), seq);
@@ -306,13 +308,13 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 
 	/* a writer stopped mid-publish left an odd generation: past it, even */
 	buf[VNLM_SYNC_SEQ] = 9;
-	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC);
+	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC, 7);
 	KUNIT_EXPECT_GT(test, seq, 9);
 	KUNIT_EXPECT_EQ(test, seq % 2, 0);
 
 	/* without the magic the old number is not ours to trust */
 	buf[VNLM_SYNC_MAGIC_OFF] ^= 0xff;
-	KUNIT_EXPECT_EQ(test, vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC), 2);
+	KUNIT_EXPECT_EQ(test, vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC, 7), 2);
 }
 
 static struct kunit_case vnlm_cases[] = {

@@ -153,9 +153,22 @@ static void mirror_claim(struct vnlm_mirror *mirror)
 	if (mirror->owned)
 		return;
 	vnlm_state_fail_safe(&init);
-	mirror->seq = vnlm_shm_init(mirror->shm, &init, mirror->clock.kind);
+	mirror->seq = vnlm_shm_init(mirror->shm, &init, mirror->clock.kind,
+				    (u32)u64_stats_read(&mirror->doorbells));
 	mirror->published = init;
 	mirror->owned = true;
+}
+
+/* One more of @counter (RTNL serialises the writers).  Not preemptible
+ * meanwhile: on a 32-bit CPU a reader would spin until the update ends.
+ */
+static void mirror_count(struct vnlm_mirror *mirror, u64_stats_t *counter)
+{
+	preempt_disable();
+	u64_stats_update_begin(&mirror->syncp);
+	u64_stats_inc(counter);
+	u64_stats_update_end(&mirror->syncp);
+	preempt_enable();
 }
 
 static void mirror_publish(struct vnlm_mirror *mirror,
@@ -163,21 +176,21 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 {
 	bool raised = (state->status & VNLM_S_ANNOUNCE) &&
 		      !(mirror->published.status & VNLM_S_ANNOUNCE);
+	u32 word;
 
-	mirror->doorbells++;
+	mirror_count(mirror, &mirror->doorbells);
+	word = (u32)u64_stats_read(&mirror->doorbells);
 	/* From the odd generation to the doorbell, nothing may run on this
 	 * CPU: a reader spinning on the odd generation would wait for as long
 	 * as a higher-priority task (PREEMPT, PREEMPT_RT) kept us off it.
 	 */
 	preempt_disable();
 	mirror->window = vnlm_shm_publish(mirror->shm, &mirror->clock,
-					  mirror->seq, state, stamp,
-					  (u32)mirror->doorbells);
+					  mirror->seq, state, stamp, word);
 	mirror->seq += 2;
 	mirror->published = *state;
 	if (vnlm_doorbell_atomic(&mirror->doorbell)) {
-		mirror->last_outcome = vnlm_doorbell_ring(&mirror->doorbell,
-							  (u32)mirror->doorbells);
+		mirror->last_outcome = vnlm_doorbell_ring(&mirror->doorbell, word);
 		/* inside the window: the event's preempt depth shows it closed */
 		trace_vnlm_doorbell(mirror, stamp);
 		preempt_enable();
@@ -186,8 +199,7 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 		 * PREEMPT_RT: the generation is even again before the send.
 		 */
 		preempt_enable();
-		mirror->last_outcome = vnlm_doorbell_ring(&mirror->doorbell,
-							  (u32)mirror->doorbells);
+		mirror->last_outcome = vnlm_doorbell_ring(&mirror->doorbell, word);
 		trace_vnlm_doorbell(mirror, stamp);
 	}
 	if (raised) {
@@ -272,6 +284,7 @@ void vnlm_mirror_start(struct vnlm_mirror *mirror)
 
 	ASSERT_RTNL();
 	INIT_DELAYED_WORK(&mirror->announce_work, mirror_announce_work);
+	u64_stats_init(&mirror->syncp);
 	mirror->enabled = mirror->params.start_enabled;
 	mirror->live = true;
 	list_add_tail(&mirror->list, &vnlm_mirrors);
@@ -413,7 +426,7 @@ int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 			stamped = &mirror->clock;
 			stamp = vnlm_clock_read(stamped);
 		}
-		WRITE_ONCE(mirror->events, mirror->events + 1);
+		mirror_count(mirror, &mirror->events);
 		trace_vnlm_event(mirror, ndev, event);
 		mirror_sync(mirror, event == NETDEV_GOING_DOWN,
 			    ks_access_in(event), stamp, false);

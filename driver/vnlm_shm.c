@@ -40,6 +40,8 @@ static void write_fields(void __iomem *shm, const struct vnlm_link_state *state,
  * @shm: the mapped region
  * @state: written without a doorbell
  * @clock: the VNLM_CLOCK_* the instance stamps with, published in the flags
+ * @doorbells: the instance's doorbell count so far, published again: after a
+ *	resume or rebind the RTOS never sees the count go back
  *
  * A region this driver wrote before (module reload, rebind) keeps counting
  * from its previous generation, so that an RTOS comparing generations
@@ -48,7 +50,8 @@ static void write_fields(void __iomem *shm, const struct vnlm_link_state *state,
  *
  * Return: the generation now in the region (even).
  */
-u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state, u16 clock)
+u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state, u16 clock,
+		  u32 doorbells)
 {
 	u32 seq = 0;
 
@@ -58,7 +61,7 @@ u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state, u16 cl
 	writel_relaxed(seq + 1, shm + VNLM_SYNC_SEQ);
 	/* the odd generation before the fields: readers see "busy" first */
 	wmb();
-	write_fields(shm, state, 0, 0);
+	write_fields(shm, state, 0, doorbells);
 	writew_relaxed(VNLM_ABI_VERSION, shm + VNLM_SYNC_OFFSET +
 		       offsetof(struct vnlm_sync, abi_version));
 	writew_relaxed(clock & VNLM_SYNC_FLAG_CLOCK_MASK, shm + VNLM_SYNC_FLAGS);

@@ -60,17 +60,34 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(state);
 
+/* A 64-bit counter read whole, on 32-bit CPUs too. */
+static u64 read_count(struct vnlm_mirror *mirror, const u64_stats_t *counter)
+{
+	unsigned int start;
+	u64 v;
+
+	do {
+		start = u64_stats_fetch_begin(&mirror->syncp);
+		v = u64_stats_read(counter);
+	} while (u64_stats_fetch_retry(&mirror->syncp, start));
+	return v;
+}
+
 static ssize_t events_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_mirror(dev)->events));
+	struct vnlm_mirror *mirror = to_mirror(dev);
+
+	return sysfs_emit(buf, "%llu\n", read_count(mirror, &mirror->events));
 }
 static DEVICE_ATTR_RO(events);
 
 static ssize_t doorbells_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_mirror(dev)->doorbells));
+	struct vnlm_mirror *mirror = to_mirror(dev);
+
+	return sysfs_emit(buf, "%llu\n", read_count(mirror, &mirror->doorbells));
 }
 static DEVICE_ATTR_RO(doorbells);
 

@@ -55,7 +55,7 @@ TRACE_EVENT(vnlm_doorbell,
 		       __entry->sgi = mirror->params.sgi;
 		       __entry->stamp = stamp;
 		       __entry->window = mirror->window;
-		       __entry->word = (u32)mirror->doorbells;
+		       __entry->word = (u32)u64_stats_read(&mirror->doorbells);
 		       __entry->outcome = mirror->last_outcome;
 	),
 	TP_printk("%s: seq=%u status=0x%x mtu=%u speed=%u duplex=0x%x sgi=%u stamp=%llu window=%u word=%u %s",

@@ -123,6 +123,26 @@ SRAM_NODES = f"""
 			reg = <0xc00 0x400>;
 		}};
 	}};"""
+# GIC nodes that are not the root interrupt controller, each with a
+# compatible the driver's table tries before the board's real one: a
+# disabled GICv3 that would otherwise pass for a root (its own interrupt
+# parent), and an available GIC-400 whose interrupt parent is the board's
+# GIC.  Their registers are where QEMU has nothing: a driver that wrote
+# either would fault at probe or at the first doorbell.
+GIC_DECOYS = """
+	gic_decoy_off: gic-decoy-off@b000000 {
+		compatible = "arm,gic-v3";
+		interrupt-parent = <&gic_decoy_off>;
+		reg = <0x0 0x0b000000 0x0 0x10000>, <0x0 0x0b020000 0x0 0x20000>;
+		interrupt-controller;
+		#interrupt-cells = <3>;
+		status = "disabled";
+	};
+
+	gic-decoy-nonctl@b100000 {
+		compatible = "arm,gic-400";
+		reg = <0x0 0x0b100000 0x0 0x1000>, <0x0 0x0b102000 0x0 0x2000>;
+	};"""
 SRAM_RESERVED = f"""
 		sram_backing: sram-backing@{SRAM_BASE:x} {{
 			reg = <0x0 0x{SRAM_BASE:x} 0x0 0x1000>;
@@ -190,7 +210,8 @@ def instances():
 
 
 def overlay():
-    return board.mirror_overlay(instances(), EXTRA_RESERVED + SRAM_RESERVED, SRAM_NODES)
+    return board.mirror_overlay(instances(), EXTRA_RESERVED + SRAM_RESERVED,
+                                SRAM_NODES + GIC_DECOYS)
 
 
 NSLOTS = SRAM_SLOT + 1
@@ -630,6 +651,37 @@ def test_bad_nodes(g):
     return "\n".join(notes)
 
 
+def test_enabled_rejects_bad_values(g):
+    """A bad value written to `enabled` fails with EINVAL and changes
+    nothing: not the switch, not the region, no doorbell."""
+    node = "mirror-dummy0"
+    path = f"/sys/bus/platform/devices/{node}/enabled"
+    before = (sysfs(g, node, "enabled"), sysfs(g, node, "doorbells"), view(g, node).seq)
+    refused = []
+    for bad in ("maybe", "2", "x", "-1"):
+        rc, out = g.sh(f"( echo '{bad}' > {path} ) 2>&1", check=False)
+        expect(rc != 0 and "Invalid argument" in out,
+               f"writing {bad!r} to enabled: exit {rc}, {out!r} (expected EINVAL)")
+        refused.append(bad)
+    after = (sysfs(g, node, "enabled"), sysfs(g, node, "doorbells"), view(g, node).seq)
+    expect(after == before, f"a refused write changed (enabled, doorbells, seq) "
+           f"{before} -> {after}")
+    return f"refused {refused} with EINVAL; state {after} unchanged"
+
+
+def test_root_gic_only(g):
+    """Beside the board's GIC the DT has a disabled GICv3 and a GIC-400 that
+    is no interrupt controller, each found before it in the driver's
+    table: the instances name the board's own GIC version, and the peer
+    took their doorbells (the other tests' SGIs)."""
+    log = g.out("dmesg | grep 'vnet-link-mirror.*mirroring.* to CPU' || true")
+    versions = set(re.findall(r"GICv(\d)", log))
+    expect(versions == {str(g.gic)}, f"instances name GICv{sorted(versions)} on the GICv{g.gic} "
+           f"board:\n{log[-1500:]}")
+    # (the host tool judges the same DT in test_gic_nodes: it must agree)
+    return f"{len(log.splitlines())} instances on GICv{g.gic}, decoys ignored"
+
+
 def test_gic_nodes(g):
     """GICv2 CPU interface apart from Aff0, GICv3 range selector: what
     probes rings the peer; what cannot reach it fails alone, naming the
@@ -961,6 +1013,10 @@ SUITES = [Suite("mirror-driver", [
     ("a failed probe naming a Linux CPU puts its cpu node", test_cpu_node_refcount),
     ("each bad node fails alone, naming its property", test_bad_nodes),
     ("GIC reach: v2 CPU interface apart from Aff0, v3 range selector", test_gic_nodes),
+    ("only the root GIC is written: disabled and non-controller GICs beside it ignored",
+     test_root_gic_only),
+    ("sysfs enabled: a bad value fails with EINVAL and changes nothing",
+     test_enabled_rejects_bad_values),
     ("region from an mmio-sram partition (sram phandle)", test_sram),
     ("SRAM driver unbound under an instance: the mirror goes first, telling link down",
      test_sram_driver_unbind),

@@ -25,14 +25,54 @@ void report_stderr(const struct instance *inst, const char *prop, const char *fm
 	fputc('\n', stderr);
 }
 
+/* The interrupt parent of @node as the kernel's of_irq_find_parent() finds
+ * it: its interrupt-parent, else its parent's, up to a node with
+ * #interrupt-cells; -1 for none.
+ */
+static int irq_parent(const void *fdt, int node)
+{
+	int cur = node, depth;
+
+	for (depth = 0; depth < 64; depth++) {
+		const fdt32_t *ip = fdt_getprop(fdt, cur, "interrupt-parent", NULL);
+		int p = ip ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ip)) :
+			     fdt_parent_offset(fdt, cur);
+
+		if (p < 0)
+			return -1;
+		if (fdt_getprop(fdt, p, "#interrupt-cells", NULL))
+			return p;
+		cur = p;
+	}
+	return -1;
+}
+
+/* As the driver's gic_is_root(): enabled, and its own interrupt parent (or
+ * none): a disabled GIC, or one cascaded behind another, is not it.
+ */
+static bool gic_is_root(const void *fdt, int node)
+{
+	const char *status = fdt_getprop(fdt, node, "status", NULL);
+	int parent;
+
+	if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+		return false;
+	parent = irq_parent(fdt, node);
+	return parent < 0 || parent == node;
+}
+
 int gic_arch_of(const void *fdt, enum vnlm_gic_arch *arch)
 {
 	const struct vnlm_gic_compatible *gic;
+	int node;
 
 	for (gic = vnlm_gic_compatibles; gic->compatible; gic++) {
-		if (fdt_node_offset_by_compatible(fdt, -1, gic->compatible) >= 0) {
-			*arch = gic->arch;
-			return 0;
+		for (node = fdt_node_offset_by_compatible(fdt, -1, gic->compatible); node >= 0;
+		     node = fdt_node_offset_by_compatible(fdt, node, gic->compatible)) {
+			if (gic_is_root(fdt, node)) {
+				*arch = gic->arch;
+				return 0;
+			}
 		}
 	}
 	return -1;
