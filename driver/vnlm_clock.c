@@ -41,8 +41,7 @@ static bool cpu_has_generic_timer(void)
 	return (read_cpuid_ext(CPUID_EXT_PFR1) >> 16) & 0xf;
 }
 
-/*
- * CNTVCT through CP15 (mrrc p15, 1, Rt, Rt2, c14), not the arch timer
+/* CNTVCT through CP15 (mrrc p15, 1, Rt, Rt2, c14), not the arch timer
  * driver's accessor: on a CPU without the generic timer that header's
  * helpers are never to be reached, and this one only is after the check
  * above.  The isb keeps the read from being taken early.
