@@ -132,10 +132,10 @@ module-debug: debug-kernel
 		W=1 modules
 
 # The other Debian kernels the QEMU suites run on (armhf: the 32-bit board;
-# rt-arm64: PREEMPT_RT) (tools/fetch-kernel.sh
+# rt-arm64: PREEMPT_RT; armmp: the sabrelite board's non-LPAE kernel) (tools/fetch-kernel.sh
 # resolves each from its suite's metapackage), with the driver and the
 # test module built against each (tools/build-lane.sh, W=1 clean).
-LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64
+LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64 bookworm-armmp
 lanes: deps
 	@for lane in $(LANES); do \
 		tools/fetch-kernel.sh $(CACHE) $$lane && \
