@@ -105,7 +105,7 @@ static void mirror_claim(struct vnlm_mirror *mirror)
 	if (mirror->owned)
 		return;
 	vnlm_state_fail_safe(&init);
-	mirror->seq = vnlm_shm_init(mirror->shm, &init);
+	mirror->seq = vnlm_shm_init(mirror->shm, &init, mirror->clock.kind);
 	mirror->published = init;
 	mirror->owned = true;
 }
@@ -122,7 +122,8 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 	 * as a higher-priority task (PREEMPT, PREEMPT_RT) kept us off it.
 	 */
 	preempt_disable();
-	mirror->window = vnlm_shm_publish(mirror->shm, mirror->seq, state, stamp,
+	mirror->window = vnlm_shm_publish(mirror->shm, &mirror->clock,
+					  mirror->seq, state, stamp,
 					  (u32)mirror->doorbells);
 	mirror->seq += 2;
 	mirror->published = *state;
@@ -186,7 +187,7 @@ static void mirror_announce_work(struct work_struct *work)
 			mod_delayed_work(system_wq, &mirror->announce_work,
 					 mirror->announce_until - jiffies);
 		else
-			mirror_sync(mirror, false, vnlm_timestamp(), false);
+			mirror_sync(mirror, false, vnlm_clock_read(&mirror->clock), false);
 	}
 	rtnl_unlock();
 }
@@ -199,7 +200,7 @@ static void mirror_leave_down(struct vnlm_mirror *mirror)
 	if (!mirror->owned)
 		return;
 	vnlm_state_fail_safe(&down);
-	mirror_publish(mirror, &down, vnlm_timestamp());
+	mirror_publish(mirror, &down, vnlm_clock_read(&mirror->clock));
 }
 
 /**
@@ -223,7 +224,7 @@ void vnlm_mirror_start(struct vnlm_mirror *mirror)
 	ndev = uplink_find(mirror);
 	if (ndev)
 		uplink_adopt(mirror, ndev);
-	mirror_sync(mirror, false, vnlm_timestamp(), true);
+	mirror_sync(mirror, false, vnlm_clock_read(&mirror->clock), true);
 }
 
 /**
@@ -283,7 +284,7 @@ void vnlm_mirror_resume(struct vnlm_mirror *mirror)
 	 * holds, so the RTOS never sees the generation go back.
 	 */
 	mirror->owned = false;
-	mirror_sync(mirror, false, vnlm_timestamp(), true);
+	mirror_sync(mirror, false, vnlm_clock_read(&mirror->clock), true);
 }
 
 /**
@@ -300,7 +301,7 @@ void vnlm_mirror_set_enabled(struct vnlm_mirror *mirror, bool enabled)
 	ASSERT_RTNL();
 	WRITE_ONCE(mirror->enabled, enabled);
 	if (enabled && !was)
-		mirror_sync(mirror, false, vnlm_timestamp(), true);
+		mirror_sync(mirror, false, vnlm_clock_read(&mirror->clock), true);
 }
 
 static bool event_is_followed(unsigned long event)
@@ -333,6 +334,7 @@ int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 {
 	struct net_device *ndev = netdev_notifier_info_to_dev(ptr);
 	struct vnlm_mirror *mirror;
+	const struct vnlm_clock *stamped = NULL;
 	u64 stamp = 0;
 
 	if (!event_is_followed(event))
@@ -351,8 +353,11 @@ int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 		} else {
 			continue;
 		}
-		if (!stamp)
-			stamp = vnlm_timestamp();
+		/* One reading per event, shared by the mirrors on one clock. */
+		if (!stamped || stamped->kind != mirror->clock.kind) {
+			stamped = &mirror->clock;
+			stamp = vnlm_clock_read(stamped);
+		}
 		WRITE_ONCE(mirror->events, mirror->events + 1);
 		trace_vnlm_event(mirror, ndev, event);
 		mirror_sync(mirror, event == NETDEV_GOING_DOWN, stamp, false);

@@ -25,12 +25,14 @@
 #include <linux/netdevice.h>
 #include <linux/of.h>
 #include <linux/rtnetlink.h>
-#include <asm/arch_timer.h>
+
+#include "../../driver/vnlm_clock.h"
 
 static struct net_device *tnd;
 static int tnd_speed = SPEED_1000;
 static int tnd_duplex = DUPLEX_FULL;
 static u64 tnd_stop_stamp;
+static struct vnlm_clock tnd_clock;	/* the driver's choice, for stop_stamp */
 
 static int tnd_open(struct net_device *ndev)
 {
@@ -40,7 +42,7 @@ static int tnd_open(struct net_device *ndev)
 
 static int tnd_stop(struct net_device *ndev)
 {
-	WRITE_ONCE(tnd_stop_stamp, __arch_counter_get_cntvct());
+	WRITE_ONCE(tnd_stop_stamp, vnlm_clock_read(&tnd_clock));
 	netif_stop_queue(ndev);
 	return 0;
 }
@@ -133,7 +135,7 @@ static const struct kernel_param_ops stop_stamp_ops = {
 };
 
 module_param_cb(stop_stamp, &stop_stamp_ops, NULL, 0444);
-MODULE_PARM_DESC(stop_stamp, "CNTVCT when ndo_stop last ran");
+MODULE_PARM_DESC(stop_stamp, "the driver's stamp clock when ndo_stop last ran");
 
 static int get_cpu_node_refs(char *buf, const struct kernel_param *kp)
 {
@@ -176,6 +178,8 @@ static int __init tnd_init(void)
 		free_netdev(ndev);
 		return ret;
 	}
+	/* devm on the netdev's own device: unmapped when it is released */
+	vnlm_clock_init(&ndev->dev, &tnd_clock);
 	tnd = ndev;
 	return 0;
 }
