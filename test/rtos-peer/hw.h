@@ -25,10 +25,15 @@
  * the board's Cortex-A9 global timer (timer_a9.c).
  */
 #ifdef BOARD_A9_GTIMER_BASE
+void counter_init(void);
 uint64_t counter_read(void);
 uint32_t counter_hz(void);
 void heartbeat_arm(uint32_t ticks);
 #else
+static inline void counter_init(void)
+{
+}
+
 static inline uint64_t counter_read(void)
 {
 	return cntvct();

@@ -323,6 +323,7 @@ void peer_main(uint64_t arg)
 	plog->mem_mode = mem_mode;
 	plog->run_mode = run_mode;
 	plog->mpidr = (uint32_t)cpu_mpidr() & 0xffffff;
+	counter_init();
 	plog->cntfrq = counter_hz();
 	for (uint32_t i = 0; i < PEER_MAX_SLOTS; i++)
 		plog->view[i].valid = 0;

@@ -22,6 +22,21 @@
 
 #define GT(reg)			(BOARD_A9_GTIMER_BASE + (reg))
 
+/*
+ * Start the shared counter if nobody has (Linux's global timer driver does
+ * where it supports the core revision; not on QEMU's r0p0 A9): its value
+ * only means something once it runs.  QEMU's model even restarts it from
+ * its reset value on enable, so nothing read before this is comparable
+ * with what is read after.  The prescaler is left as it is.
+ */
+void counter_init(void)
+{
+	uint32_t ctrl = rd32(GT(GT_CONTROL));
+
+	if (!(ctrl & GT_CTRL_TIMER_EN))
+		wr32(GT(GT_CONTROL), ctrl | GT_CTRL_TIMER_EN);
+}
+
 /* The two halves are not read atomically: retry across a carry. */
 uint64_t counter_read(void)
 {
@@ -59,9 +74,9 @@ uint32_t counter_hz(void)
 }
 
 /*
- * The next heartbeat @ticks from now: the comparator is written with its
- * enable off (the A9 TRM's sequence), the event flag cleared (it holds the
- * interrupt until then), and the counter started if nobody had started it.
+ * The next heartbeat @ticks from now (counter_init() started the counter):
+ * the comparator is written with its enable off (the A9 TRM's sequence)
+ * and the event flag cleared (it holds the interrupt until then).
  */
 void heartbeat_arm(uint32_t ticks)
 {
@@ -74,5 +89,5 @@ void heartbeat_arm(uint32_t ticks)
 	next = counter_read() + ticks;
 	wr32(GT(GT_COMPARATOR_LO), (uint32_t)next);
 	wr32(GT(GT_COMPARATOR_HI), (uint32_t)(next >> 32));
-	wr32(GT(GT_CONTROL), ctrl | GT_CTRL_TIMER_EN | GT_CTRL_COMP_EN | GT_CTRL_IRQ_EN);
+	wr32(GT(GT_CONTROL), ctrl | GT_CTRL_COMP_EN | GT_CTRL_IRQ_EN);
 }
