@@ -30,6 +30,11 @@ OVERLAY = os.path.join(board.TOP, "dts", "imx6q-sabrelite-amp.dtso")
 # phylib polls a PHY without an interrupt (the FEC's here) once a second
 # (PHY_STATE_TIME): a cable event reaches the driver within about that.
 LINK_TIMEOUT = 10.0
+POLL_S = 1.0
+# set_link to the peer's read: one poll interval, plus the guest's and the
+# host's reaction on a loaded 2-core TCG host.
+LINK_BOUND_S = POLL_S + 1.0
+TRACE = "/sys/kernel/tracing"
 
 
 def setup(g, suite):
@@ -123,13 +128,23 @@ def test_cable_plug(g):
     return f"set_link up -> peer read up/{v.speed}/full in {dt * 1000:.0f} ms; {lat}"
 
 
+def _poll_times(g):
+    """When phylib read the PHY's BMSR (the mdio_access trace): its polls."""
+    text = g.out(f"grep 'mdio_access:.* read .*reg:0x01 ' {TRACE}/trace || true", timeout=60)
+    return [float(l.split()[3].rstrip(":")) for l in text.splitlines() if "mdio_access" in l]
+
+
 def test_pull_plug_latency(g):
-    """Five pulls and plugs, each read by the peer (within LINK_TIMEOUT):
-    QMP set_link to the peer's read on the host clock, and Linux's event
-    stamp to the doorbell on the A9 global timer.  phylib polls this PHY
-    (irq=POLL) once a second, which dominates the first figure."""
+    """Five pulls and plugs, each read by the peer within one PHY poll
+    interval and some slack: QMP set_link to the peer's read on the host
+    clock, Linux's event stamp to the doorbell on the A9 global timer, and
+    phylib's poll interval from the kernel's mdio_access trace (this PHY
+    has no interrupt: irq=POLL)."""
+    polled = g.out("dmesg | grep -c 'attached PHY driver.*irq=POLL' || true")
+    expect(polled != "0", "the FEC's PHY is not polled: the figures mean something else")
     lats, bells = [], []
     cntfrq = g.peer.header().cntfrq
+    g.sh(f"echo > {TRACE}/trace; echo 1 > {TRACE}/events/mdio/mdio_access/enable")
     for i in range(5):
         for up in (False, True):
             mark = head(g)
@@ -138,14 +153,44 @@ def test_pull_plug_latency(g):
             lats.append(dt)
             r = [r for r in records_since(g, mark) if r.slot == SLOT][-1]
             bells.append((r.cntvct - r.event_stamp) / cntfrq)
-    polled = g.out("dmesg | grep -c 'attached PHY driver.*irq=POLL' || true")
-    expect(polled != "0", "the FEC's PHY is not polled: the figures mean something else")
+    g.sh(f"echo 0 > {TRACE}/events/mdio/mdio_access/enable")
+    polls = _poll_times(g)
+    gaps = sorted(b - a for a, b in zip(polls, polls[1:]))
+    expect(len(gaps) >= 5, f"{len(polls)} PHY polls traced over {sum(lats):.1f} s")
+    poll = gaps[len(gaps) // 2]
+    expect(abs(poll - POLL_S) < 0.2, f"phylib polled every {poll:.2f} s (median), not {POLL_S} s")
+    expect(max(lats) < LINK_BOUND_S,
+           f"set_link -> peer read took up to {max(lats):.2f} s, over {LINK_BOUND_S} s")
     def stats(xs, scale, unit):
         return (f"min {min(xs) * scale:.0f} {unit}, mean {sum(xs) / len(xs) * scale:.0f} {unit}, "
                 f"max {max(xs) * scale:.0f} {unit}")
 
     return (f"{len(lats)} changes: set_link -> peer read {stats(lats, 1e3, 'ms')}; "
-            f"event -> doorbell {stats(bells, 1e6, 'us')}")
+            f"event -> doorbell {stats(bells, 1e6, 'us')}; phylib poll {poll * 1e3:.0f} ms "
+            f"(median of {len(gaps)}, {gaps[0] * 1e3:.0f}-{gaps[-1] * 1e3:.0f} ms)")
+
+
+def test_counter_rate(g):
+    """The counter the driver stamps with and the peer counts with (the A9
+    global timer) runs at the rate the peer assumes (board_imx6.h: QEMU's
+    100 MHz), against the host's clock; the peer's heartbeat, armed from
+    it, comes at about PEER_HEARTBEAT_HZ (20)."""
+    def sample():
+        t0 = time.monotonic()
+        lo = int(g.out("devmem 0xa00200 32"), 16)
+        hi = int(g.out("devmem 0xa00204 32"), 16)
+        return (t0 + time.monotonic()) / 2, hi << 32 | lo, g.peer.header().heartbeats
+    a = sample()
+    g.wait_peer(lambda p: p.header().heartbeats >= a[2] + 60, 10, "60 heartbeats")
+    b = sample()
+    dt = b[0] - a[0]
+    rate = (b[1] - a[1]) / dt
+    hz = g.peer.header().cntfrq
+    expect(abs(rate - hz) < 0.05 * hz, f"global timer counts {rate / 1e6:.1f} MHz, peer assumes "
+           f"{hz / 1e6:.1f} MHz")
+    beats = (b[2] - a[2]) / dt
+    expect(12 < beats <= 21, f"{beats:.1f} heartbeats/s, armed for 20")
+    return f"global timer {rate / 1e6:.2f} MHz over {dt:.1f} s; {beats:.1f} heartbeats/s"
 
 
 def test_admin_down(g):
@@ -172,4 +217,5 @@ SUITES = [Suite("sabrelite-board", [
     ("set_link to the peer's read, five pulls and plugs", test_pull_plug_latency),
     ("admin down: the peer reads the link down", test_admin_down),
     ("event stamps from the A9 global timer, before each doorbell", test_stamps_a9_global),
+    ("the shared counter runs at the peer's rate; heartbeat at 20 Hz", test_counter_rate),
 ], overlay=OVERLAY, nics=[FEC_UPLINK], setup=setup, nslots=1, gics=(2,), flavours=("imx6",))]

@@ -238,10 +238,10 @@ def package_base_dtb(kind, flavour, out_dir):
     removed, so that the CPU is never possible (maxcpus= would leave it
     possible, and sysfs hotplug could bring it online under the RTOS).
 
-    sabrelite: the A9 MPCore's global timer is described too (the SoC has
-    it at PERIPHBASE + 0x200; imx6qdl.dtsi leaves it out), clocked like the
-    TWD beside it by PERIPHCLK: the driver stamps events with it (the A9
-    has no generic counter), once the RTOS peer has started it."""
+    sabrelite: the A9 MPCore's global timer is described too (the driver
+    stamps events with it, the A9 having no generic counter, once the RTOS
+    peer has started it), and both MPCore timers get the rate QEMU counts
+    at (sabrelite_periphclk)."""
     env = kernel_env(flavour)
     src = os.path.join(env["KROOT"], "usr", "lib", f"linux-image-{env['KRELEASE']}",
                        BOARD_PACKAGE_DTB[kind])
@@ -252,15 +252,39 @@ def package_base_dtb(kind, flavour, out_dir):
     shutil.copyfile(src, path)
     run(["fdtput", "-r", path, f"/cpus/cpu@{BOARDS[kind]['rtos_cpu']}"])
     if kind == "sabrelite":
-        twd_clocks = run(["fdtget", "-t", "x", path, "/soc/timer@a00600", "clocks"]).split()
-        gt = "/soc/timer@a00200"
-        run(["fdtput", "-c", path, gt])
-        run(["fdtput", "-t", "s", path, gt, "compatible", "arm,cortex-a9-global-timer"])
-        run(["fdtput", "-t", "x", path, gt, "reg", "a00200", "20"])
-        # GIC_PPI 11 (ID27), IRQ_TYPE_EDGE_RISING on every CPU interface
-        run(["fdtput", "-t", "x", path, gt, "interrupts", "1", "b", "f01"])
-        run(["fdtput", "-t", "x", path, gt, "clocks", *twd_clocks])
+        sabrelite_periphclk(path)
     return path
+
+
+# QEMU's A9 MPCore timers (TWD, global timer) count at 100 MHz, 10 ns a
+# tick, whatever the clock tree says: the CCM model reports ARM_CLK 792 MHz,
+# so Linux takes the TWD (ARM_CLK / 2) for 396 MHz and every one-shot event
+# it programs fires about 4x late.  With NO_HZ idle that stretched phylib's
+# 1 s PHY poll to 1.0-3.9 s (mdio_access traces; 1.0 s with nohz=off).
+QEMU_PERIPHCLK_HZ = 100000000
+
+
+def sabrelite_periphclk(path):
+    """The model's PERIPHCLK as a fixed clock: the TWD and the global timer
+    (which the SoC has at PERIPHBASE + 0x200, and imx6qdl.dtsi leaves out)
+    are clocked by it, so Linux programs the TWD at the rate QEMU counts."""
+    phandles = [int(p, 16) for p in re.findall(r"phandle = <(0x[0-9a-f]+)>",
+                                              run(["dtc", "-q", "-I", "dtb", "-O", "dts", path]))]
+    ph = "%x" % (max(phandles, default=0) + 1)
+    clk = "/qemu-periphclk"
+    run(["fdtput", "-c", path, clk])
+    run(["fdtput", "-t", "s", path, clk, "compatible", "fixed-clock"])
+    run(["fdtput", "-t", "x", path, clk, "#clock-cells", "0"])
+    run(["fdtput", "-t", "x", path, clk, "clock-frequency", "%x" % QEMU_PERIPHCLK_HZ])
+    run(["fdtput", "-t", "x", path, clk, "phandle", ph])
+    run(["fdtput", "-t", "x", path, "/soc/timer@a00600", "clocks", ph])
+    gt = "/soc/timer@a00200"
+    run(["fdtput", "-c", path, gt])
+    run(["fdtput", "-t", "s", path, gt, "compatible", "arm,cortex-a9-global-timer"])
+    run(["fdtput", "-t", "x", path, gt, "reg", "a00200", "20"])
+    # GIC_PPI 11 (ID27), IRQ_TYPE_EDGE_RISING on every CPU interface
+    run(["fdtput", "-t", "x", path, gt, "interrupts", "1", "b", "f01"])
+    run(["fdtput", "-t", "x", path, gt, "clocks", ph])
 
 
 def overlay_board(dtso):
