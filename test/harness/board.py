@@ -49,7 +49,8 @@ SABRELITE_NIC_MODULES = ("gpio_mxc", "anatop_regulator", "fec")
 BOARDS = {
     "virt": dict(ram_base=RAM_BASE, ram_mb=RAM_MB, smp=SMP, rtos_mpidr=RTOS_MPIDR,
                  rtos_cpu=RTOS_CPU_INDEX, peer_entry=PEER_ENTRY, shm_base=SHM_BASE,
-                 bootargs=BOOTARGS, serial=("-serial", "stdio"), nic_modules=NIC_MODULES),
+                 bootargs=BOOTARGS, serial=("-serial", "stdio"), nic_modules=NIC_MODULES,
+                 gics=(2, 3)),
     # QEMU 7.2 -M sabrelite: 4x Cortex-A9 (A9 MPCore GIC, no generic timer),
     # DDR from 0x10000000 (QEMU's model; the DTB's memory node), console on
     # UART2 (the second -serial), the RTOS on CPU 3.  Its peer is
@@ -59,7 +60,7 @@ BOARDS = {
                       peer_entry=0x4E000000, shm_base=0x4F000000,
                       bootargs="console=ttymxc1 loglevel=3 panic=-1",
                       serial=("-serial", "null", "-serial", "stdio"),
-                      nic_modules=SABRELITE_NIC_MODULES),
+                      nic_modules=SABRELITE_NIC_MODULES, gics=(2,)),
 }
 # Flavours whose kernel runs on a board other than virt.
 FLAVOUR_BOARD = {"imx6": "sabrelite"}
@@ -285,6 +286,12 @@ def sabrelite_periphclk(path):
     # GIC_PPI 11 (ID27), IRQ_TYPE_EDGE_RISING on every CPU interface
     run(["fdtput", "-t", "x", path, gt, "interrupts", "1", "b", "f01"])
     run(["fdtput", "-t", "x", path, gt, "clocks", ph])
+
+
+def default_overlay(kind="virt"):
+    """The board's one-instance overlay in dts/, for suites that name none."""
+    name = {"virt": "qemu-virt-amp.dtso", "sabrelite": "imx6q-sabrelite-amp.dtso"}[kind]
+    return os.path.join(TOP, "dts", name)
 
 
 def overlay_board(dtso):

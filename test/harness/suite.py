@@ -24,7 +24,8 @@ class Suite:
                  closing_checks=True, initrd=None):
         self.name = name
         self.tests = tests
-        self.overlay = overlay or os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso")
+        # None: the board's own one-instance overlay (board.default_overlay)
+        self.overlay = overlay
         self.nics = list(nics)
         self.symbols = symbols
         self.nslots = nslots
@@ -49,7 +50,8 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
     t_start = time.monotonic()
     try:
         arch = board.flavour_arch(flavour)
-        dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
+        overlay = suite.overlay or board.default_overlay(board.flavour_board(flavour))
+        dtb = board.board_dtb(gic, overlay, out_dir, suite.name, suite.symbols,
                               suite.ram_mb or board.RAM_MB,
                               board.uboot_firmware(arch) if suite.firmware else (),
                               arch, flavour)
