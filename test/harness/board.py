@@ -358,7 +358,8 @@ done
 """
 
 LOAD_NIC = """#!/bin/sh
-# Load the uplink drivers: virtio-net (PCI and MMIO) and dummy.
+# Load the board's uplink drivers (virt: virtio-net PCI and MMIO, dummy,
+# e1000e; sabrelite: the FEC after its GPIO and regulator suppliers), in order.
 for m in %s; do
 	insmod /lib/modules/nic/$m 2>/dev/null || grep -q "^${m%%.ko} " /proc/modules || echo "load-nic: $m failed"
 done
