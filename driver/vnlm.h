@@ -54,6 +54,8 @@ struct vnlm_params {
  * @clock: the counter event stamps and the publish window are read from
  * @uplink: the netdev followed, held with @uplink_tracker, or NULL (RTNL)
  * @uplink_tracker: reference tracker for @uplink
+ * @uplink_speed: @uplink's speed at the last reading of its link settings
+ * @uplink_duplex: its duplex then (both RTNL)
  * @enabled: mirroring is on (written under RTNL)
  * @live: on the notifier's list; false once stopped or shut down (RTNL)
  * @suspended: the system is suspended; nothing is published (RTNL)
@@ -76,6 +78,8 @@ struct vnlm_mirror {
 	struct vnlm_clock clock;
 	struct net_device *uplink;
 	netdevice_tracker uplink_tracker;
+	u32 uplink_speed;
+	u8 uplink_duplex;
 	bool enabled;
 	bool live;
 	bool suspended;
