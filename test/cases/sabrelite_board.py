@@ -50,6 +50,12 @@ def setup(g, suite):
     expect(h.gic_version == 2, f"peer found GICv{h.gic_version}, the A9 GIC takes SGIs the v2 way")
     cpus = g.out("cat /sys/devices/system/cpu/possible")
     expect(cpus == "0-2", f"Linux has CPUs {cpus} possible, CPU 3 is the RTOS's")
+    # Not possible, so there is no hotplug control to bring it online.
+    cpu3 = g.out("test -e /sys/devices/system/cpu/cpu3 && echo present || echo absent")
+    expect(cpu3 == "absent", "/sys/devices/system/cpu/cpu3 exists: CPU 3 could be onlined")
+    with open(g.semihost_log) as f:
+        said = f.read()
+    expect("rtos-peer: ready, GICv2" in said, f"the peer's semihosting log says {said!r}")
     load_driver(g)
     g.wait_for_output(f"test -e /sys/bus/platform/drivers/vnet-link-mirror/{NODE} "
                       "&& echo yes || echo no", "yes", 10)
