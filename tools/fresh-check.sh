@@ -155,7 +155,7 @@ if [ $fail -eq 0 ]; then
 		for f in driver/vnet-link-mirror.ko test/kmod/amp-peer-ctl.ko build/rtos-peer.bin \
 			 build/vnlm-dtb build/fuzz-dtb build/guest-tools/vnlm-flap \
 			 build/guest-tools/vnlm-linkd build/guest-tools/vnlm-churn \
-			 build/rtos-peer-arm.bin build/guest-tools-arm/vnlm-flap; do
+			 build/rtos-peer-arm.bin build/rtos-peer-imx6.bin build/guest-tools-arm/vnlm-flap; do
 			[ -s "$dest/$f" ] || { say "make built no $f"; fail=1; }
 		done
 		[ $fail -eq 0 ] && say "make: every artefact built"

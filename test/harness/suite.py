@@ -19,19 +19,20 @@ HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
 
 class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
-                 nslots=8, setup=None, gics=(2, 3), append="", ram_mb=board.RAM_MB,
+                 nslots=8, setup=None, gics=(2, 3), append="", ram_mb=None,
                  firmware=None, flavours=board.FLAVOURS, firmware_board=False,
                  closing_checks=True, initrd=None):
         self.name = name
         self.tests = tests
-        self.overlay = overlay or os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso")
+        # None: the board's own one-instance overlay (board.default_overlay)
+        self.overlay = overlay
         self.nics = list(nics)
         self.symbols = symbols
         self.nslots = nslots
         self.setup = setup
         self.gics = gics
         self.append = append
-        self.ram_mb = ram_mb
+        self.ram_mb = ram_mb  # None: the board's own (board.BOARDS)
         self.firmware = firmware  # fn(out_dir) -> extra QEMU args
         # firmware_board: firmware is fn(out_dir, board) instead, board a dict
         # of the run's dtb, initrd, gic and flavour (FIT images, own base DTBs).
@@ -49,9 +50,11 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
     t_start = time.monotonic()
     try:
         arch = board.flavour_arch(flavour)
-        dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
-                              suite.ram_mb, board.uboot_firmware(arch) if suite.firmware else (),
-                              arch)
+        overlay = suite.overlay or board.default_overlay(board.flavour_board(flavour))
+        dtb = board.board_dtb(gic, overlay, out_dir, suite.name, suite.symbols,
+                              suite.ram_mb or board.RAM_MB,
+                              board.uboot_firmware(arch) if suite.firmware else (),
+                              arch, flavour)
         if suite.initrd:
             initrd = suite.initrd(out_dir, flavour, initrd)
         with board.firmware_arch(arch):
