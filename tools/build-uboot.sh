@@ -37,15 +37,15 @@ qemu_arm64)
 	frag="$here/uboot/vnlm-overlay.config"
 	defconfig=qemu_arm64_defconfig
 	cross=aarch64-linux-gnu-
-	image=u-boot.bin
+	image="u-boot.bin"
 	last_name=last
 	;;
 mx6qsabrelite)
 	frag="$here/uboot/vnlm-sabrelite.config"
 	defconfig=mx6qsabrelite_defconfig
 	cross=arm-linux-gnueabihf-
-	image=u-boot
-	last_name=last-mx6qsabrelite
+	image="u-boot"
+	last_name="last-mx6qsabrelite"
 	;;
 *)
 	echo "build-uboot: unknown board $board (qemu_arm64, mx6qsabrelite)" >&2
