@@ -159,10 +159,13 @@ kexec-userland: deps
 
 # U-Boot with CONFIG_OF_LIBFDT_OVERLAY from Debian's u-boot source package
 # (Debian's binary lacks it): built once per source version and config
-# fragment, kept in CACHE/uboot/ (tools/build-uboot.sh); the uboot-overlay-*
-# suites boot it.  Not in `all`: the module needs no U-Boot.
+# fragment, kept in CACHE/uboot/ (tools/build-uboot.sh), for QEMU virt
+# (qemu_arm64: the uboot-overlay-* suites) and the i.MX6Quad sabrelite
+# (mx6qsabrelite: the uboot-sabrelite suite).  Not in `all`: the module
+# needs no U-Boot.
 uboot: deps
 	@tools/build-uboot.sh $(CACHE)
+	@tools/build-uboot.sh $(CACHE) mx6qsabrelite
 
 run: all
 	$(PYTHON) test/harness/demo.py

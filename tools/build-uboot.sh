@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Build U-Boot for the QEMU virt board with device-tree overlay support, from
-# Debian's own u-boot source package for bookworm (Debian's patches applied by
-# dpkg-source), qemu_arm64_defconfig plus tools/uboot/vnlm-overlay.config.
+# Build U-Boot with device-tree overlay support from Debian's own u-boot
+# source package for bookworm (Debian's patches applied by dpkg-source), for
+# one of two boards:
+#   qemu_arm64     (default) the QEMU virt board: qemu_arm64_defconfig plus
+#                  tools/uboot/vnlm-overlay.config, aarch64-linux-gnu-;
+#                  the result is u-boot.bin (QEMU -bios).
+#   mx6qsabrelite  the NXP i.MX6Quad SABRE Lite (QEMU -M sabrelite):
+#                  mx6qsabrelite_defconfig plus tools/uboot/vnlm-sabrelite.config,
+#                  arm-linux-gnueabihf-; the result is the ELF `u-boot`
+#                  (QEMU -kernel; the DTB embedded, as QEMU's docs ask).
 # Debian's binary u-boot-qemu lacks CONFIG_OF_LIBFDT_OVERLAY, so `fdt apply`
 # and FIT overlay configurations are unavailable there.
 #
@@ -13,17 +20,38 @@
 # configuration is never touched and no root is needed (apt-get source
 # --download-only, dpkg-source -x).
 #
-# The result is cached in CACHE/uboot/KEY/u-boot.bin, KEY a hash of the source
-# version and the fragment: a second run costs nothing.
+# The result is cached in CACHE/uboot/KEY/, KEY a hash of the source version,
+# the defconfig, the cross compiler and the fragment: a second run costs
+# nothing.
 #
-# Usage: tools/build-uboot.sh CACHE_DIR   (prints the path of u-boot.bin)
+# Usage: tools/build-uboot.sh CACHE_DIR [BOARD]
+#   prints the path of the image (u-boot.bin for qemu_arm64, u-boot for
+#   mx6qsabrelite)
 set -euo pipefail
 
-cache=${1:?usage: build-uboot.sh CACHE_DIR}
+cache=${1:?usage: build-uboot.sh CACHE_DIR [qemu_arm64|mx6qsabrelite]}
+board=${2:-qemu_arm64}
 here=$(cd "$(dirname "$0")" && pwd)
-frag="$here/uboot/vnlm-overlay.config"
-defconfig=qemu_arm64_defconfig
-cross=aarch64-linux-gnu-
+case "$board" in
+qemu_arm64)
+	frag="$here/uboot/vnlm-overlay.config"
+	defconfig=qemu_arm64_defconfig
+	cross=aarch64-linux-gnu-
+	image="u-boot.bin"
+	last_name=last
+	;;
+mx6qsabrelite)
+	frag="$here/uboot/vnlm-sabrelite.config"
+	defconfig=mx6qsabrelite_defconfig
+	cross=arm-linux-gnueabihf-
+	image="u-boot"
+	last_name="last-mx6qsabrelite"
+	;;
+*)
+	echo "build-uboot: unknown board $board (qemu_arm64, mx6qsabrelite)" >&2
+	exit 2
+	;;
+esac
 
 die() { echo "build-uboot: $*" >&2; exit 1; }
 say() { echo "build-uboot: $*" >&2; }
@@ -86,7 +114,7 @@ ver=$(apt-cache "${apt_opts[@]}" showsrc u-boot 2>/dev/null |
 	awk '$1 == "Version:" { print $2 }' | sort -V | tail -1 || true)
 if [ -z "$ver" ]; then
 	# Offline with a build already done: use the newest cached one.
-	last="$cache/uboot/last"
+	last="$cache/uboot/$last_name"
 	if ! [ -s "$last" ] || ! [ -f "$cache/uboot/$(cat "$last")" ]; then
 		die "cannot resolve the u-boot source (see $view/update.log)"
 	fi
@@ -97,9 +125,9 @@ fi
 
 key=$( { echo "u-boot $ver $defconfig $cross"; cat "$frag"; } | sha256sum | cut -c1-16)
 out="$cache/uboot/$key"
-if [ -f "$out/u-boot.bin" ]; then
-	say "u-boot $ver (cached, $key)"
-	echo "$out/u-boot.bin"
+if [ -f "$out/$image" ]; then
+	say "u-boot $ver $board (cached, $key)"
+	echo "$out/$image"
 	exit 0
 fi
 
@@ -131,14 +159,14 @@ while IFS= read -r line; do
 	case "$line" in CONFIG_*) grep -qx "$line" "$build/.config" ||
 		die "$line from $fname did not survive Kconfig" ;; esac
 done <"$frag"
-"${mk[@]}" u-boot.bin >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "build failed (see $work/build.log)"; }
+"${mk[@]}" "$image" >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "build failed (see $work/build.log)"; }
 
 mkdir -p "$out.tmp"
-cp "$build/u-boot.bin" "$build/.config" "$out.tmp/"
+cp "$build/$image" "$build/.config" "$out.tmp/"
 echo "$ver" >"$out.tmp/source-version"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 rm -rf "$work"
-echo "$key/u-boot.bin" >"$cache/uboot/last"
-say "u-boot $ver built in $out"
-echo "$out/u-boot.bin"
+echo "$key/$image" >"$cache/uboot/$last_name"
+say "u-boot $ver $board built in $out"
+echo "$out/$image"

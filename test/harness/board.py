@@ -659,14 +659,15 @@ def uboot_env_drive(out_dir, env_txt):
     return ["-drive", f"if=pflash,format=raw,index=1,file={flash}"]
 
 
-def overlay_uboot():
+def overlay_uboot(uboot_board="qemu_arm64"):
     """U-Boot with CONFIG_OF_LIBFDT_OVERLAY, built from Debian's source by
     tools/build-uboot.sh (`make uboot`, which `make check` runs first): the
-    path of its u-boot.bin for this tree's config fragment (a cache hit; it
-    builds, about 1.5 min of CPU, only if `make uboot` was skipped)."""
+    path of its image for this tree's config fragment (a cache hit; it
+    builds, about 1.5 min of CPU, only if `make uboot` was skipped).
+    @uboot_board: qemu_arm64 (u-boot.bin) or mx6qsabrelite (the ELF u-boot)."""
     try:
         out = subprocess.run([os.path.join(TOP, "tools", "build-uboot.sh"),
-                              CACHE], check=True, text=True,
+                              CACHE, uboot_board], check=True, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except subprocess.CalledProcessError as exc:
         raise RuntimeError(f"no overlay-capable U-Boot (make uboot): {exc.stderr.strip()}")

@@ -42,8 +42,13 @@ class Guest:
     """Boot the board; use as a context manager so QEMU always dies."""
 
     def __init__(self, gic, dtb, initrd, nics=(), extra_args=(), name="guest",
-                 log_dir=None, append="", ram_mb=None, flavour="debian"):
+                 log_dir=None, append="", ram_mb=None, flavour="debian", boot=None):
+        """@boot: None, QEMU loads the kernel, initrd and DTB itself; else a
+        boot loader's driver (uboot.SabreliteUBoot): its qemu_args(guest)
+        replace -kernel/-initrd/-dtb/-append, and its drive(guest) runs on
+        the console before Linux's shell is waited for."""
         self.gic = gic
+        self.boot = boot
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix=f"vnlm-{name}-")
         self.log_dir = log_dir or os.path.join(board.RUN_DIR, "logs")
@@ -69,13 +74,16 @@ class Guest:
         args += [
             "-object", f"memory-backend-file,id=ram,size={ram_mb}M,"
                        f"mem-path={self.ram_file},share=on",
-            "-kernel", env["KIMAGE"], "-initrd", initrd, "-dtb", dtb,
-            "-append", b["bootargs"] + " " + append,
+            *(boot.qemu_args(self) if boot else
+              ["-kernel", env["KIMAGE"], "-initrd", initrd, "-dtb", dtb,
+               "-append", b["bootargs"] + " " + append]),
             "-no-reboot", "-display", "none", "-monitor", "none",
             *b["serial"], "-nodefaults",
             "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
-            "-device", f"loader,file={board.peer_image(self.arch, self.kind)},"
-                       f"addr=0x{b['peer_entry']:x},force-raw=on",
+            # The RTOS image at its entry, unless the boot loader puts it there.
+            *([] if getattr(boot, "loads_peer", False) else
+              ["-device", f"loader,file={board.peer_image(self.arch, self.kind)},"
+                          f"addr=0x{b['peer_entry']:x},force-raw=on"]),
             "-semihosting-config", "enable=on,target=native,chardev=semi",
             "-chardev", f"file,id=semi,path={self.semihost_log}",
         ]
@@ -91,6 +99,8 @@ class Guest:
         self._reader.start()
         self.peer = None
         try:
+            if boot:
+                boot.drive(self)
             self.wait_for(rb"@@BOOTED@@", BOOT_TIMEOUT)
             self.peer = PeerLog(self.ram_file, b["ram_base"], peer_log_addr(b))
         except Exception:

@@ -21,7 +21,7 @@ class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
                  nslots=8, setup=None, gics=(2, 3), append="", ram_mb=None,
                  firmware=None, flavours=board.FLAVOURS, firmware_board=False,
-                 closing_checks=True, initrd=None):
+                 closing_checks=True, initrd=None, boot=None):
         self.name = name
         self.tests = tests
         # None: the board's own one-instance overlay (board.default_overlay)
@@ -43,6 +43,9 @@ class Suite:
         self.closing_checks = closing_checks
         # fn(out_dir, flavour, shared initrd) -> the suite's own initramfs
         self.initrd = initrd
+        # fn(out_dir, board) -> a boot loader driving the boot (guest.Guest's
+        # @boot), board as for firmware_board; None: QEMU loads the kernel
+        self.boot = boot
 
 
 def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
@@ -65,9 +68,11 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
                                                      flavour=flavour))
             else:
                 extra = suite.firmware(out_dir)
+        boot = suite.boot and suite.boot(out_dir, dict(dtb=dtb, initrd=initrd, gic=gic,
+                                                       flavour=flavour))
         guest = Guest(gic, dtb, initrd, nics=suite.nics,
                       name=f"{suite.name}-v{gic}-{flavour}", append=suite.append,
-                      ram_mb=suite.ram_mb, extra_args=extra, flavour=flavour)
+                      ram_mb=suite.ram_mb, extra_args=extra, flavour=flavour, boot=boot)
     except Exception as exc:  # noqa: BLE001
         for name, _ in suite.tests:
             tap.result(f"{label}: {name}", False, f"board did not boot: {exc}")
