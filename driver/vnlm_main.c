@@ -34,11 +34,12 @@ static int vnlm_probe_mbox(struct platform_device *pdev, struct vnlm_mirror *mir
 	vnlm_mirror_start(mirror);
 	rtnl_unlock();
 
-	dev_info(dev, "mirroring %s%s through mailbox %s, %s\n",
+	dev_info(dev, "mirroring %s%s through mailbox %s, %s, stamps from %s\n",
 		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
 		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
 		 vnlm_mbox_controller_name(&mirror->doorbell),
-		 mirror->params.start_enabled ? "enabled" : "disabled");
+		 mirror->params.start_enabled ? "enabled" : "disabled",
+		 vnlm_clock_name(&mirror->clock));
 	return 0;
 }
 
@@ -94,7 +95,6 @@ static int vnlm_probe(struct platform_device *pdev)
 	}
 
 	vnlm_clock_init(dev, &mirror->clock);
-	dev_dbg(dev, "event stamps from %s\n", vnlm_clock_name(&mirror->clock));
 
 	if (mirror->params.doorbell == VNLM_DOORBELL_MBOX)
 		return vnlm_probe_mbox(pdev, mirror);
@@ -109,11 +109,12 @@ static int vnlm_probe(struct platform_device *pdev)
 	vnlm_mirror_start(mirror);
 	rtnl_unlock();
 
-	dev_info(dev, "mirroring %s%s to CPU 0x%llx SGI %u, GICv%d, %s\n",
+	dev_info(dev, "mirroring %s%s to CPU 0x%llx SGI %u, GICv%d, %s, stamps from %s\n",
 		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
 		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
 		 mirror->params.target_mpidr, mirror->params.sgi, gic.arch,
-		 mirror->params.start_enabled ? "enabled" : "disabled");
+		 mirror->params.start_enabled ? "enabled" : "disabled",
+		 vnlm_clock_name(&mirror->clock));
 	return 0;
 }
 

@@ -678,6 +678,9 @@ def test_root_gic_only(g):
     versions = set(re.findall(r"GICv(\d)", log))
     expect(versions == {str(g.gic)}, f"instances name GICv{sorted(versions)} on the GICv{g.gic} "
            f"board:\n{log[-1500:]}")
+    # every core here has the generic timer: that is the counter stamped with
+    clocks = set(re.findall(r"stamps from (\S+)", log))
+    expect(clocks == {"arm-generic-counter"}, f"stamps from {sorted(clocks)}:\n{log[-1500:]}")
     # (the host tool judges the same DT in test_gic_nodes: it must agree)
     return f"{len(log.splitlines())} instances on GICv{g.gic}, decoys ignored"
 
