@@ -67,7 +67,7 @@ KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 # With a kernel tree of the user's, only the module: the other artefacts
 # need the QEMU board's toolchain and packages.
 ifeq ($(KDIR_GIVEN),)
-all: module peer testmods tools guest-tools fuzzer peer-arm guest-tools-arm
+all: module peer testmods tools guest-tools fuzzer peer-arm guest-tools-arm peer-imx6
 else
 all: module
 endif
@@ -143,10 +143,10 @@ module-debug: debug-kernel
 		W=1 modules
 
 # The other Debian kernels the QEMU suites run on (armhf: the 32-bit board;
-# rt-arm64: PREEMPT_RT) (tools/fetch-kernel.sh
+# rt-arm64: PREEMPT_RT; armmp: the sabrelite board's non-LPAE kernel) (tools/fetch-kernel.sh
 # resolves each from its suite's metapackage), with the driver and the
 # test module built against each (tools/build-lane.sh, W=1 clean).
-LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64
+LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64 bookworm-armmp
 lanes: deps
 	@for lane in $(LANES); do \
 		tools/fetch-kernel.sh $(CACHE) $$lane && \
@@ -205,10 +205,16 @@ distclean: clean
 # kernel, the peer in A32): the peer image and the guest tools; the kernel
 # and our modules for it are the bookworm-armhf lane.
 ARM_CROSS_COMPILE ?= arm-linux-gnueabihf-
-.PHONY: peer-arm guest-tools-arm
+.PHONY: peer-arm guest-tools-arm peer-imx6
 peer-arm: deps
 	mkdir -p $(BUILD)
 	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE)
+
+# The peer for CPU 3 of the i.MX6Quad sabrelite board (Cortex-A9: its
+# addresses, the A9 global timer); the kernel is the bookworm-armmp lane.
+peer-imx6: deps
+	mkdir -p $(BUILD)
+	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm BOARD=imx6 CROSS_COMPILE=$(ARM_CROSS_COMPILE)
 
 guest-tools-arm: deps
 	mkdir -p $(BUILD)/guest-tools-arm

@@ -11,6 +11,8 @@
 #   backports-arm64  linux-image-arm64       bookworm-backports
 #   rt-arm64         linux-image-rt-arm64    bookworm, -updates, -security
 #   bookworm-armhf   linux-image-armmp-lpae  bookworm, -updates, -security
+#   bookworm-armmp   linux-image-armmp       bookworm, -updates, -security
+#                    (non-LPAE ARMv7: Cortex-A9 SoCs, the sabrelite board)
 #
 # The ABI is resolved from the metapackage at fetch time, never pinned: the
 # highest version of it in the lane's suites, then its Depends.  The suites
@@ -30,7 +32,7 @@
 # Usage: tools/fetch-kernel.sh CACHE_DIR LANE   (prints the env file's path)
 set -euo pipefail
 
-usage="usage: fetch-kernel.sh CACHE_DIR bookworm-arm64|bullseye-arm64|backports-arm64|rt-arm64|bookworm-armhf"
+usage="usage: fetch-kernel.sh CACHE_DIR bookworm-arm64|bullseye-arm64|backports-arm64|rt-arm64|bookworm-armhf|bookworm-armmp"
 cache=${1:?$usage}
 lane=${2:?$usage}
 
@@ -43,6 +45,7 @@ bullseye-arm64)  meta=linux-image-arm64      arch=arm64 base=bullseye ;;
 backports-arm64) meta=linux-image-arm64      arch=arm64 base=bookworm-backports ;;
 rt-arm64)        meta=linux-image-rt-arm64   arch=arm64 base=bookworm ;;
 bookworm-armhf)  meta=linux-image-armmp-lpae arch=armhf base=bookworm ;;
+bookworm-armmp)  meta=linux-image-armmp      arch=armhf base=bookworm ;;
 *) echo "$usage" >&2; exit 2 ;;
 esac
 case "$base" in
@@ -321,6 +324,21 @@ if [ "$karch" = arm ]; then
 		find "$akb" -mindepth 1 -maxdepth 1 ! -name scripts ! -name build.log \
 			! -name .config -exec rm -rf {} +
 		touch "$akb/.done"
+	fi
+	# Both armhf lanes (armmp-lpae, armmp) share these scripts, configured
+	# from whichever lane came first.  The flavours' configs differ in the
+	# memory management (LPAE, 64-bit phys_addr_t, page table levels,
+	# hugepages) and drivers, none of which scripts/ is built from: modpost's
+	# device table offsets use fixed-width types and kernel_ulong_t, and
+	# module.lds only CONFIG_ARM_MODULE_PLTS.  What scripts/ does depend on
+	# must agree, or this lane gets no modpost built for another config.
+	scripts_cfg() {
+		grep -E '^CONFIG_(64BIT|CPU_BIG_ENDIAN|CPU_ENDIAN_BE8|THUMB2_KERNEL|ARM_MODULE_PLTS|MODVERSIONS|MODULE_REL_CRCS|MODULE_SIG[A-Z_]*|GCC_PLUGIN[A-Z_0-9]*|RANDSTRUCT[A-Z_]*|BUILDTIME_TABLE_SORT|SYSTEM_TRUSTED_KEYRING|DEBUG_INFO_BTF_MODULES)=' \
+			"$1" | sort
+	}
+	if ! cmp -s <(scripts_cfg "$akb/.config") <(scripts_cfg "$hdir/.config"); then
+		diff <(scripts_cfg "$akb/.config") <(scripts_cfg "$hdir/.config") | sed 's/^/  /' >&2 || true
+		die "$akb was configured for another armhf flavour whose scripts/ options differ from $hdr's"
 	fi
 	# root-LANE-ABI/usr/src/HDR -> kernels/armhf-kbuild-VERSION/scripts
 	ln -sfn "../../../../${akb##*/}/scripts" "$hdir/scripts"

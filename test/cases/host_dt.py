@@ -33,11 +33,18 @@ def test_doc_validate():
 
 
 def board_dtbs():
-    """Every board DTB dts/ makes: overlays on the QEMU board (v2, v3), full DTS."""
+    """Every board DTB dts/ makes: overlays on the QEMU virt board (v2, v3)
+    or, for a real SoC model's overlay, on its kernel package's DTB (the
+    sabrelite's: the imx6 flavour's lane, `make lanes`), full DTS."""
     os.makedirs(OUT, exist_ok=True)
     out = []
     for dtso in sorted(glob.glob(os.path.join(board.TOP, "dts", "*.dtso"))):
         name = os.path.basename(dtso)[:-5]
+        if board.overlay_board(dtso) == "sabrelite":
+            if not board.have_flavour("imx6"):
+                raise AssertionError(f"{name}: no imx6 kernel lane for its base DTB (make lanes)")
+            out.append(board.board_dtb(2, dtso, OUT, name, arch="arm", flavour="imx6"))
+            continue
         for gic in (2, 3):
             out.append(board.board_dtb(gic, dtso, OUT, name))
     for dts in sorted(glob.glob(os.path.join(board.TOP, "dts", "*.dts"))):

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""The QEMU AMP board: its DTB (QEMU's own, RTOS core removed, overlay
-applied) and the guest initramfs."""
+"""The QEMU AMP boards: their DTBs (QEMU's own, or the kernel package's for
+a real SoC model; the RTOS core removed, overlay applied) and the guest
+initramfs.  Two kinds of board: QEMU virt (the default) and the NXP
+i.MX6Quad sabrelite (flavour "imx6"); BOARDS says what differs."""
 
 import contextlib
 import lzma
@@ -35,6 +37,45 @@ BOOTARGS = "console=ttyAMA0 loglevel=3 panic=-1"
 # debug kernel) needs no list kept by hand.
 NIC_MODULES = ("virtio_pci", "virtio_mmio", "virtio_net", "dummy", "e1000e")
 
+# The sabrelite board's uplink: the FEC, whose probe defers until the GPIO
+# controller (its PHY reset line) and the anatop regulators have probed:
+# both are modules on Debian's armmp, loaded first.
+SABRELITE_NIC_MODULES = ("gpio_mxc", "anatop_regulator", "fec")
+
+# Each kind of board: where its RAM starts, how many CPUs it has, which one
+# runs the RTOS, where the peer's image, log and regions go, its console.
+# The module constants above are virt's, which every suite but the
+# sabrelite ones runs on.
+BOARDS = {
+    "virt": dict(ram_base=RAM_BASE, ram_mb=RAM_MB, smp=SMP, rtos_mpidr=RTOS_MPIDR,
+                 rtos_cpu=RTOS_CPU_INDEX, peer_entry=PEER_ENTRY, shm_base=SHM_BASE,
+                 bootargs=BOOTARGS, serial=("-serial", "stdio"), nic_modules=NIC_MODULES),
+    # QEMU 7.2 -M sabrelite: 4x Cortex-A9 (A9 MPCore GIC, no generic timer),
+    # DDR from 0x10000000 (QEMU's model; the DTB's memory node), console on
+    # UART2 (the second -serial), the RTOS on CPU 3.  Its peer is
+    # rtos-peer-imx6.bin (test/rtos-peer BOARD=imx6), whose board_imx6.h
+    # holds the same addresses.
+    "sabrelite": dict(ram_base=0x10000000, ram_mb=1024, smp=4, rtos_mpidr=3, rtos_cpu=3,
+                      peer_entry=0x4E000000, shm_base=0x4F000000,
+                      bootargs="console=ttymxc1 loglevel=3 panic=-1",
+                      serial=("-serial", "null", "-serial", "stdio"),
+                      nic_modules=SABRELITE_NIC_MODULES),
+}
+# Flavours whose kernel runs on a board other than virt.
+FLAVOUR_BOARD = {"imx6": "sabrelite"}
+# The kernel package's DTB each non-virt board boots with.
+BOARD_PACKAGE_DTB = {"sabrelite": "imx6q-sabrelite.dtb"}
+
+
+def flavour_board(flavour="debian"):
+    """virt or sabrelite: the board the flavour's kernel boots on."""
+    return FLAVOUR_BOARD.get(flavour, "virt")
+
+
+def board_info(kind="virt"):
+    return BOARDS[kind]
+
+
 # Kernels the QEMU suites run on.  "debian": bookworm's arm64 kernel (the
 # one `make` builds against); "debug": the checker kernel built by
 # tools/build-debug-kernel.sh; the others are Debian kernels fetched by
@@ -49,6 +90,8 @@ FLAVOUR_ENV = {
     "backports": "kernels/backports-arm64.env",
     "armhf": "kernels/bookworm-armhf.env",
     "rt": "kernels/rt-arm64.env",
+    # bookworm's armmp (non-LPAE) kernel on the sabrelite board.
+    "imx6": "kernels/bookworm-armmp.env",
 }
 FLAVOURS = ("debian", "debug")
 # "armhf" (bookworm's armmp-lpae kernel on the 32-bit board) joins these
@@ -57,7 +100,7 @@ FLAVOURS = ("debian", "debug")
 # test passes there.
 LANE_FLAVOURS = ("bullseye", "backports", "armhf")
 # Kernels only the suites naming them boot.
-EXTRA_FLAVOURS = ("rt", "debug-modular")
+EXTRA_FLAVOURS = ("rt", "debug-modular", "imx6")
 
 # The board per architecture (a flavour's env file says ARCH=arm or arm64;
 # the two arm64 kernels of ours carry none).  32-bit virt (highmem=off:
@@ -71,6 +114,8 @@ ARCHES = {
     "arm": dict(qemu="qemu-system-arm", cpu="cortex-a15", machine=",highmem=off",
                 peer="rtos-peer-arm.bin", guest_tools="guest-tools-arm"),
 }
+# A board's own peer image, where the architecture's does not fit it.
+BOARD_PEER = {"sabrelite": "rtos-peer-imx6.bin"}
 
 
 def kernel_env(flavour="debian"):
@@ -120,9 +165,10 @@ def _arch_tag(arch):
     return "" if arch == "arm64" else f"-{arch}"
 
 
-def nic_modules(kmodules):
+def nic_modules(kmodules, names=NIC_MODULES):
     """The .ko paths (relative to @kmodules) to insmod, dependencies first,
-    for NIC_MODULES; a module the kernel has built in is simply absent."""
+    for @names (in that order); a module the kernel has built in is simply
+    absent."""
     dep_file = os.path.join(kmodules, "modules.dep")
     if not os.path.exists(dep_file):
         root = os.path.dirname(os.path.dirname(os.path.dirname(kmodules.rstrip("/"))))
@@ -145,7 +191,7 @@ def nic_modules(kmodules):
             visit(d)
         order.append(mod)
 
-    for name in NIC_MODULES:
+    for name in names:
         if name in by_name:
             visit(by_name[name])
     return order
@@ -156,7 +202,13 @@ def run(cmd, **kw):
                           stderr=subprocess.STDOUT, text=True, **kw).stdout
 
 
-def machine_args(gic, ram_mb=RAM_MB, arch="arm64"):
+def machine_args(gic, ram_mb=RAM_MB, arch="arm64", kind="virt"):
+    """-M and its CPUs and RAM.  sabrelite's CPUs (Cortex-A9) and GIC (the
+    A9 MPCore's, GICv2-like: @gic is 2) are the SoC's own."""
+    if kind == "sabrelite":
+        if gic != 2:
+            raise ValueError("the sabrelite board's A9 MPCore GIC is GICv2-like: gic 2 only")
+        return ["-M", "sabrelite", "-smp", str(BOARDS[kind]["smp"]), "-m", str(ram_mb)]
     a = ARCHES[arch]
     return ["-M", f"virt,gic-version={gic}{a['machine']}", "-cpu", a["cpu"],
             "-smp", str(SMP), "-m", str(ram_mb)]
@@ -180,6 +232,42 @@ def base_dtb(gic, out_dir, ram_mb=RAM_MB, firmware=(), arch="arm64"):
     return path
 
 
+def package_base_dtb(kind, flavour, out_dir):
+    """A real SoC model's DTB, the kernel package's own (as a distribution
+    boots the board), with the RTOS core taken from Linux: /cpus/cpu@N
+    removed, so that the CPU is never possible (maxcpus= would leave it
+    possible, and sysfs hotplug could bring it online under the RTOS).
+
+    sabrelite: the A9 MPCore's global timer is described too (the SoC has
+    it at PERIPHBASE + 0x200; imx6qdl.dtsi leaves it out), clocked like the
+    TWD beside it by PERIPHCLK: the driver stamps events with it (the A9
+    has no generic counter), once the RTOS peer has started it."""
+    env = kernel_env(flavour)
+    src = os.path.join(env["KROOT"], "usr", "lib", f"linux-image-{env['KRELEASE']}",
+                       BOARD_PACKAGE_DTB[kind])
+    if not os.path.exists(src):
+        raise RuntimeError(f"{src}: the {kind} board boots the kernel package's own DTB")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"{kind}-{env['KRELEASE']}-base.dtb")
+    shutil.copyfile(src, path)
+    run(["fdtput", "-r", path, f"/cpus/cpu@{BOARDS[kind]['rtos_cpu']}"])
+    if kind == "sabrelite":
+        twd_clocks = run(["fdtget", "-t", "x", path, "/soc/timer@a00600", "clocks"]).split()
+        gt = "/soc/timer@a00200"
+        run(["fdtput", "-c", path, gt])
+        run(["fdtput", "-t", "s", path, gt, "compatible", "arm,cortex-a9-global-timer"])
+        run(["fdtput", "-t", "x", path, gt, "reg", "a00200", "20"])
+        # GIC_PPI 11 (ID27), IRQ_TYPE_EDGE_RISING on every CPU interface
+        run(["fdtput", "-t", "x", path, gt, "interrupts", "1", "b", "f01"])
+        run(["fdtput", "-t", "x", path, gt, "clocks", *twd_clocks])
+    return path
+
+
+def overlay_board(dtso):
+    """The board kind an overlay in dts/ is written for (its file name)."""
+    return "sabrelite" if os.path.basename(dtso).startswith("imx6q-sabrelite") else "virt"
+
+
 def add_symbol(dtb, label, path, phandle):
     """Give a node of QEMU's DTB a label an overlay can reference, as a
     board DTB built with dtc -@ would have."""
@@ -194,10 +282,17 @@ def compile_overlay(dtso, out):
 
 
 def board_dtb(gic, overlay_src, out_dir, name, symbols=None, ram_mb=RAM_MB, firmware=(),
-              arch="arm64"):
-    """Build the AMP board DTB: base for @gic plus the overlay source."""
+              arch="arm64", flavour=None):
+    """Build the AMP board DTB: base for @gic plus the overlay source.
+    @flavour: a kernel whose board is not virt (sabrelite) takes its base
+    from that kernel's package."""
     os.makedirs(out_dir, exist_ok=True)
-    base = base_dtb(gic, out_dir, ram_mb, firmware, arch)
+    kind = flavour_board(flavour) if flavour else "virt"
+    if kind != "virt":
+        base = package_base_dtb(kind, flavour, out_dir)
+        arch = f"{arch}-{kind}"
+    else:
+        base = base_dtb(gic, out_dir, ram_mb, firmware, arch)
     for label, (path, phandle) in (symbols or {}).items():
         add_symbol(base, label, path, phandle)
     dtso = overlay_src
@@ -245,6 +340,7 @@ def initramfs(out_dir, extra_modules, flavour="debian", extra_files=(), tag=""):
     infix that keeps such a variant apart."""
     env = kernel_env(flavour)
     arch = flavour_arch(flavour)
+    kind = flavour_board(flavour)
     busybox = env.get("BUSYBOX")
     if not busybox and arch == "arm64":
         busybox = kernel_env("debian")["BUSYBOX"]  # arm64 lanes share make deps' one
@@ -258,7 +354,7 @@ def initramfs(out_dir, extra_modules, flavour="debian", extra_files=(), tag=""):
         shutil.copy(busybox, os.path.join(stage, "bin/busybox"))
         os.symlink("busybox", os.path.join(stage, "bin/sh"))
         names = []
-        for rel in nic_modules(env["KMODULES"]):
+        for rel in nic_modules(env["KMODULES"], BOARDS[kind]["nic_modules"]):
             name = os.path.basename(rel).split(".ko")[0] + ".ko"
             with open(os.path.join(env["KMODULES"], rel), "rb") as src:
                 data = src.read()
@@ -345,8 +441,8 @@ def our_modules(flavour="debian"):
             os.path.join(top, "test", "kmod", "vnlm-test-netdev.ko")]
 
 
-def peer_image(arch="arm64"):
-    return os.path.join(BUILD, ARCHES[arch]["peer"])
+def peer_image(arch="arm64", kind="virt"):
+    return os.path.join(BUILD, BOARD_PEER.get(kind) or ARCHES[arch]["peer"])
 
 
 def peer_slot_table(instances, nslots, regions=None):

@@ -15,7 +15,7 @@ import threading
 import time
 
 import board
-from peerlog import PeerLog, default_slots, write_config
+from peerlog import PeerLog, default_slots, peer_log_addr, write_config
 
 BOOT_TIMEOUT = 180
 DEFAULT_CMD_TIMEOUT = 60
@@ -42,7 +42,7 @@ class Guest:
     """Boot the board; use as a context manager so QEMU always dies."""
 
     def __init__(self, gic, dtb, initrd, nics=(), extra_args=(), name="guest",
-                 log_dir=None, append="", ram_mb=board.RAM_MB, flavour="debian"):
+                 log_dir=None, append="", ram_mb=None, flavour="debian"):
         self.gic = gic
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix=f"vnlm-{name}-")
@@ -58,19 +58,24 @@ class Guest:
         self._qmp = None
         self.flavour = flavour
         self.arch = board.flavour_arch(flavour)
+        # The kind of board (virt, sabrelite) and what differs between them.
+        self.kind = board.flavour_board(flavour)
+        self.board = b = board.board_info(self.kind)
+        ram_mb = ram_mb or b["ram_mb"]
         env = board.kernel_env(flavour)
-        args = [board.qemu_binary(self.arch), *board.machine_args(gic, ram_mb, self.arch)]
+        args = [board.qemu_binary(self.arch),
+                *board.machine_args(gic, ram_mb, self.arch, self.kind)]
         args[2] += ",memory-backend=ram"
         args += [
             "-object", f"memory-backend-file,id=ram,size={ram_mb}M,"
                        f"mem-path={self.ram_file},share=on",
             "-kernel", env["KIMAGE"], "-initrd", initrd, "-dtb", dtb,
-            "-append", board.BOOTARGS + " " + append,
+            "-append", b["bootargs"] + " " + append,
             "-no-reboot", "-display", "none", "-monitor", "none",
-            "-serial", "stdio", "-nodefaults",
+            *b["serial"], "-nodefaults",
             "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
-            "-device", f"loader,file={board.peer_image(self.arch)},addr=0x{board.PEER_ENTRY:x},"
-                       "force-raw=on",
+            "-device", f"loader,file={board.peer_image(self.arch, self.kind)},"
+                       f"addr=0x{b['peer_entry']:x},force-raw=on",
             "-semihosting-config", "enable=on,target=native,chardev=semi",
             "-chardev", f"file,id=semi,path={self.semihost_log}",
         ]
@@ -87,7 +92,7 @@ class Guest:
         self.peer = None
         try:
             self.wait_for(rb"@@BOOTED@@", BOOT_TIMEOUT)
-            self.peer = PeerLog(self.ram_file, board.RAM_BASE)
+            self.peer = PeerLog(self.ram_file, b["ram_base"], peer_log_addr(b))
         except Exception:
             self.close()
             raise
@@ -215,12 +220,14 @@ class Guest:
         view i reads slots[i]), else @nslots at the default stride; @mem the
         memory contract's variant ("nc", "cached-inval"; default: the
         board's PEER_MEM, else "nc")."""
+        b = self.board
         if slots is None:
-            slots = default_slots(nslots)
+            slots = default_slots(nslots, b["shm_base"])
         mem = mem or os.environ.get("PEER_MEM", "nc")
-        write_config(self.ram_file, board.RAM_BASE, slots, mem, run, check_speed)
-        self.sh(f"insmod /lib/modules/vnlm/amp-peer-ctl.ko entry=0x{board.PEER_ENTRY:x} "
-                f"mpidr={board.RTOS_MPIDR} arg={len(slots)}")
+        write_config(self.ram_file, b["ram_base"], slots, mem, run, check_speed,
+                     peer_log_addr(b))
+        self.sh(f"insmod /lib/modules/vnlm/amp-peer-ctl.ko entry=0x{b['peer_entry']:x} "
+                f"mpidr={b['rtos_mpidr']} arg={len(slots)}")
         deadline = time.monotonic() + 20
         while not self.peer.ready():
             if time.monotonic() > deadline:

@@ -6,7 +6,7 @@ import mmap
 import struct
 from collections import namedtuple
 
-PEER_LOG_ADDR = 0x5E100000
+PEER_LOG_ADDR = 0x5E100000  # virt's; a board's: peer_log_addr()
 PEER_LOG_MAGIC = 0x52454550
 PEER_LOG_VERSION = 2
 PEER_MAX_SLOTS = 512
@@ -40,11 +40,16 @@ Record = namedtuple("Record", "doorbell intid sender slot seq status mtu speed d
                     "retries pad cntvct event_stamp msg reserved")
 
 
+def peer_log_addr(board_info):
+    """The log sits 1 MiB above the peer's entry on every board (link.ld)."""
+    return board_info["peer_entry"] + 0x100000
+
+
 class PeerLog:
-    def __init__(self, ram_file, ram_base):
+    def __init__(self, ram_file, ram_base, log_addr=PEER_LOG_ADDR):
         self._f = open(ram_file, "rb")
         self._m = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ)
-        self._base = PEER_LOG_ADDR - ram_base
+        self._base = log_addr - ram_base
 
     def close(self):
         self._m.close()
@@ -87,13 +92,14 @@ class PeerLog:
         return h.magic == PEER_LOG_MAGIC and h.state == PEER_STATE_READY
 
 
-def write_config(ram_file, ram_base, slots, mem="nc", run="doorbell", check_speed=False):
+def write_config(ram_file, ram_base, slots, mem="nc", run="doorbell", check_speed=False,
+                 log_addr=PEER_LOG_ADDR):
     """Hand the peer its slot table and modes (struct peer_config) before it
     starts: @slots lists each view's region address (base + shm-offset)."""
     assert len(slots) <= PEER_MAX_SLOTS
     with open(ram_file, "r+b") as f:
         m = mmap.mmap(f.fileno(), 0)
-        off = PEER_LOG_ADDR - ram_base + PEER_CONFIG_OFFSET
+        off = log_addr - ram_base + PEER_CONFIG_OFFSET
         CONFIG.pack_into(m, off, PEER_CONFIG_MAGIC, len(slots), MEM_MODES[mem], RUN_MODES[run],
                          int(check_speed), 0, 0, 0)
         struct.pack_into(f"<{len(slots)}I", m, off + CONFIG.size, *slots)
@@ -101,5 +107,5 @@ def write_config(ram_file, ram_base, slots, mem="nc", run="doorbell", check_spee
         m.close()
 
 
-def default_slots(nslots):
-    return [PEER_SHM_BASE + i * PEER_SHM_STRIDE for i in range(nslots)]
+def default_slots(nslots, shm_base=PEER_SHM_BASE):
+    return [shm_base + i * PEER_SHM_STRIDE for i in range(nslots)]

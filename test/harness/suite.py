@@ -19,7 +19,7 @@ HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
 
 class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
-                 nslots=8, setup=None, gics=(2, 3), append="", ram_mb=board.RAM_MB,
+                 nslots=8, setup=None, gics=(2, 3), append="", ram_mb=None,
                  firmware=None, flavours=board.FLAVOURS, firmware_board=False,
                  closing_checks=True, initrd=None):
         self.name = name
@@ -31,7 +31,7 @@ class Suite:
         self.setup = setup
         self.gics = gics
         self.append = append
-        self.ram_mb = ram_mb
+        self.ram_mb = ram_mb  # None: the board's own (board.BOARDS)
         self.firmware = firmware  # fn(out_dir) -> extra QEMU args
         # firmware_board: firmware is fn(out_dir, board) instead, board a dict
         # of the run's dtb, initrd, gic and flavour (FIT images, own base DTBs).
@@ -50,8 +50,9 @@ def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
     try:
         arch = board.flavour_arch(flavour)
         dtb = board.board_dtb(gic, suite.overlay, out_dir, suite.name, suite.symbols,
-                              suite.ram_mb, board.uboot_firmware(arch) if suite.firmware else (),
-                              arch)
+                              suite.ram_mb or board.RAM_MB,
+                              board.uboot_firmware(arch) if suite.firmware else (),
+                              arch, flavour)
         if suite.initrd:
             initrd = suite.initrd(out_dir, flavour, initrd)
         with board.firmware_arch(arch):

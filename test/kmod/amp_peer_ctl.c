@@ -8,12 +8,20 @@
  *   insmod amp-peer-ctl.ko entry=0x5e000000 mpidr=2 arg=8
  *   echo 9 > /sys/module/amp_peer_ctl/parameters/raise    # SGI 9
  *   cat /sys/module/amp_peer_ctl/parameters/raised_stamp  # the stamp clock at raise
+ *
+ * The core is started the way its platform starts one: PSCI CPU_ON (QEMU
+ * virt), or on an i.MX6 (the DT has an fsl,imx6q-src node: QEMU sabrelite)
+ * the System Reset Controller, as U-Boot's `cpu N release`
+ * (arch/arm/mach-imx/mx6/mp.c) and Linux's own SMP boot
+ * (arch/arm/mach-imx/src.c) do.
  */
 #include <linux/arm-smccc.h>
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/of.h>
+#include <linux/of_address.h>
+#include <asm/cputype.h>
 #include <linux/psci.h>
 #include <uapi/linux/psci.h>
 
@@ -92,6 +100,67 @@ static int psci_cpu_on(unsigned long target, unsigned long pc, unsigned long ctx
 	return (int)res.a0;
 }
 
+/*
+ * The i.MX6 SRC: core N (1..3) boots at the address in GPR(2N+1) with the
+ * argument in GPR(2N+2) (SRC_GPR1 + 8N, + 4), once SCR's CORE<N>_ENABLE
+ * (bit 21 + N) is set with CORE<N>_RST (bit 13 + N), which self-clears,
+ * resetting it.  QEMU's model hands the argument over in r0 as PSCI does;
+ * the peer only needs it without a host-written config.
+ *
+ * Linux's SRC code serialises its own SCR updates (CPU hotplug, module
+ * resets) with a lock it does not export: this test helper's one
+ * read-modify-write at load, with no Linux CPU going on- or offline and no
+ * SRC reset under way, does not race them; a production loader would go
+ * through a platform API (remoteproc).
+ */
+#define SRC_SCR			0x000
+#define SRC_GPR1		0x020
+#define SRC_SCR_CORE_RST(n)	BIT(13 + (n))
+#define SRC_SCR_CORE_ENABLE(n)	BIT(21 + (n))
+
+static int src_cpu_on(struct device_node *np, unsigned long target, unsigned long pc,
+		      unsigned long ctx)
+{
+	unsigned int core = MPIDR_AFFINITY_LEVEL(target, 0);
+	void __iomem *src;
+	u32 scr;
+	int ret = 0;
+
+	if (core < 1 || core > 3 || target != core)
+		return -EINVAL;	/* one cluster: Aff0 1..3, core 0 boots first */
+	src = of_iomap(np, 0);
+	if (!src)
+		return -ENOMEM;
+	scr = readl_relaxed(src + SRC_SCR);
+	if (scr & SRC_SCR_CORE_ENABLE(core)) {
+		ret = -EBUSY;	/* running already: Linux's, or started before */
+		goto out;
+	}
+	writel_relaxed(pc, src + SRC_GPR1 + core * 8);
+	writel_relaxed(ctx, src + SRC_GPR1 + core * 8 + 4);
+	/* writel(): the entry and argument before the release */
+	writel(scr | SRC_SCR_CORE_ENABLE(core) | SRC_SCR_CORE_RST(core), src + SRC_SCR);
+out:
+	iounmap(src);
+	return ret;
+}
+
+static int peer_cpu_on(unsigned long target, unsigned long pc, unsigned long ctx,
+		       const char **how)
+{
+	struct device_node *np = of_find_compatible_node(NULL, NULL, "fsl,imx6q-src");
+	int ret;
+
+	if (np) {
+		*how = "SRC release";
+		ret = src_cpu_on(np, target, pc, ctx);
+		of_node_put(np);
+		return ret;
+	}
+	*how = "PSCI CPU_ON";
+	return psci_cpu_on(target, pc, ctx) ? -EIO : 0;
+}
+
 static int __init amp_peer_ctl_init(void)
 {
 	struct vnlm_gic gic;
@@ -111,12 +180,12 @@ static int __init amp_peer_ctl_init(void)
 			goto fail;
 	}
 	if (entry) {
-		ret = psci_cpu_on(mpidr, entry, arg);
-		pr_info("amp_peer_ctl: CPU_ON(0x%lx, 0x%lx, %lu) = %d\n", mpidr, entry, arg, ret);
-		if (ret) {
-			ret = -EIO;
+		const char *how;
+
+		ret = peer_cpu_on(mpidr, entry, arg, &how);
+		pr_info("amp_peer_ctl: %s(0x%lx, 0x%lx, %lu) = %d\n", how, mpidr, entry, arg, ret);
+		if (ret)
 			goto fail;
-		}
 	}
 	return 0;
 fail:

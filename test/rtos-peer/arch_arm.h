@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * AArch32 (A32, PL1 SVC mode) side of the peer: the same operations as
- * arch_aarch64.h through CP15.  Written for ARMv7-A with the generic timer
- * (Cortex-A15) and runs unchanged on ARMv8-A AArch32.  Included by hw.h only.
+ * arch_aarch64.h through CP15.  Written for ARMv7-A (Cortex-A15 with the
+ * generic timer; Cortex-A9 without it) and runs unchanged on ARMv8-A
+ * AArch32.  Included by hw.h only.
  */
 #ifndef PEER_ARCH_ARM_H
 #define PEER_ARCH_ARM_H
@@ -56,6 +57,12 @@ static inline void wfe(void)
 	__asm__ volatile("wfe" ::: "memory");
 }
 
+/*
+ * The generic timer, where the core has one: on a board that names another
+ * counter (Cortex-A9: BOARD_A9_GTIMER_BASE) these are undefined
+ * instructions, and not even declared.
+ */
+#ifndef BOARD_A9_GTIMER_BASE
 /* CNTVCT: mrrc p15, 1, Rt, Rt2, c14. */
 static inline uint64_t cntvct(void)
 {
@@ -70,6 +77,15 @@ static inline uint32_t cntfrq(void)
 {
 	return cp15_read(0, c14, c0, 0);		/* CNTFRQ */
 }
+
+/* The virtual timer (PPI 27 on virt): the peer's heartbeat. */
+static inline void vtimer_arm(uint32_t ticks)
+{
+	cp15_write(0, c14, c3, 0, ticks);		/* CNTV_TVAL */
+	cp15_write(0, c14, c3, 1, 1);			/* CNTV_CTL: ENABLE */
+	isb();
+}
+#endif /* !BOARD_A9_GTIMER_BASE */
 
 /* MPIDR: Aff2..Aff0 in bits 23:0; AArch32 has no Aff3. */
 static inline uint64_t cpu_mpidr(void)
@@ -125,14 +141,6 @@ static inline void icc_eoir1_write(uint32_t v)
 static inline void irq_enable(void)
 {
 	__asm__ volatile("cpsie i" ::: "memory");
-}
-
-/* The virtual timer (PPI 27 on virt): the peer's heartbeat. */
-static inline void vtimer_arm(uint32_t ticks)
-{
-	cp15_write(0, c14, c3, 0, ticks);		/* CNTV_TVAL */
-	cp15_write(0, c14, c3, 1, 1);			/* CNTV_CTL: ENABLE */
-	isb();
 }
 
 /* Smallest data cache line, from CTR.DminLine. */

@@ -35,11 +35,12 @@
 
 static int gic_arch;
 
+#ifdef BOARD_GICR_BASE
 static int gicv3_find_redistributor(uintptr_t *rd)
 {
 	uint64_t mpidr = cpu_mpidr();
 	uint32_t aff = (uint32_t)(mpidr & 0xffffff) | (uint32_t)((mpidr >> 32) & 0xff) << 24;
-	uintptr_t frame = VIRT_GICR_BASE;
+	uintptr_t frame = BOARD_GICR_BASE;
 	int n;
 
 	for (n = 0; n < 512; n++, frame += GICR_FRAME_SIZE) {
@@ -81,6 +82,12 @@ static int gicv3_init(void)
 	isb();
 	return 3;
 }
+#else
+static int gicv3_init(void)
+{
+	return -1;	/* a board without GICv3 redistributors */
+}
+#endif
 
 static int gicv2_init(void)
 {
@@ -88,10 +95,10 @@ static int gicv2_init(void)
 
 	for (i = 0; i < 32; i++)
 		if (PEER_IRQ_MASK & (1u << i))
-			wr8(VIRT_GICD_BASE + GICD_IPRIORITYR + i, SGI_PRIORITY);
-	wr32(VIRT_GICD_BASE + GICD_ISENABLER0, PEER_IRQ_MASK);	/* banked per CPU */
-	wr32(VIRT_GICC_BASE + GICC_PMR, 0xff);
-	wr32(VIRT_GICC_BASE + GICC_CTLR, 1);
+			wr8(BOARD_GICD_BASE + GICD_IPRIORITYR + i, SGI_PRIORITY);
+	wr32(BOARD_GICD_BASE + GICD_ISENABLER0, PEER_IRQ_MASK);	/* banked per CPU */
+	wr32(BOARD_GICC_BASE + GICC_PMR, 0xff);
+	wr32(BOARD_GICC_BASE + GICC_CTLR, 1);
 	return 2;
 }
 
@@ -118,7 +125,7 @@ int gic_ack(struct gic_irq *irq)
 		irq->intid = iar & 0xffffff;
 		irq->sender = PEER_SENDER_UNKNOWN;
 	} else {
-		iar = rd32(VIRT_GICC_BASE + GICC_IAR);
+		iar = rd32(BOARD_GICC_BASE + GICC_IAR);
 		irq->intid = iar & 0x3ff;
 		irq->sender = (iar >> 10) & 0x7;
 	}
@@ -132,6 +139,6 @@ void gic_eoi(const struct gic_irq *irq)
 		icc_eoir1_write(irq->raw);
 		isb();
 	} else {
-		wr32(VIRT_GICC_BASE + GICC_EOIR, irq->raw);
+		wr32(BOARD_GICC_BASE + GICC_EOIR, irq->raw);
 	}
 }

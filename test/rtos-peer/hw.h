@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Register access and the QEMU virt addresses the peer relies on; the
- * architecture's own operations (barriers, counters, CPU identification,
- * the GICv3 system registers, semihosting) come from arch_<arch>.h.
+ * Register access and the board's counter; the board's addresses come from
+ * board.h, the architecture's own operations (barriers, counters, CPU
+ * identification, the GICv3 system registers, semihosting) from arch_<arch>.h.
  */
 #ifndef PEER_HW_H
 #define PEER_HW_H
 
 #include <stdint.h>
+
+#include "board.h"
 
 #if defined(__aarch64__)
 #include "arch_aarch64.h"
@@ -17,10 +19,31 @@
 #error "the peer is built for AArch64 or AArch32 (A32) only"
 #endif
 
-/* The same on qemu-system-aarch64 and qemu-system-arm (highmem=off) virt. */
-#define VIRT_GICD_BASE		0x08000000ul
-#define VIRT_GICC_BASE		0x08010000ul	/* GICv2 only */
-#define VIRT_GICR_BASE		0x080a0000ul	/* GICv3 only */
+/*
+ * The counter the peer stamps with and its heartbeat timer: the Arm
+ * generic timer (CNTVCT, the EL1 virtual timer), or on a core without one
+ * the board's Cortex-A9 global timer (timer_a9.c).
+ */
+#ifdef BOARD_A9_GTIMER_BASE
+uint64_t counter_read(void);
+uint32_t counter_hz(void);
+void heartbeat_arm(uint32_t ticks);
+#else
+static inline uint64_t counter_read(void)
+{
+	return cntvct();
+}
+
+static inline uint32_t counter_hz(void)
+{
+	return cntfrq();
+}
+
+static inline void heartbeat_arm(uint32_t ticks)
+{
+	vtimer_arm(ticks);
+}
+#endif
 
 static inline uint32_t rd32(uintptr_t a)
 {

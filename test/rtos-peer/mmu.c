@@ -15,8 +15,8 @@
 #include "peer_log.h"
 #include "peer.h"
 
-#define RAM_START	0x40000000ul
-#define RAM_END		0x80000000ul	/* the window the peer maps as RAM */
+#define RAM_START	((uintptr_t)BOARD_RAM_START)
+#define RAM_END		((uintptr_t)BOARD_RAM_END)	/* the window the peer maps as RAM */
 
 #if defined(__aarch64__)
 #define BLOCK_SHIFT	21

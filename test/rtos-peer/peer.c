@@ -154,12 +154,12 @@ void peer_irq(void)
 	struct gic_irq irq;
 
 	while (gic_ack(&irq) == 0) {
-		uint64_t when = cntvct();
+		uint64_t when = counter_read();
 
 		plog->irqs++;
 		if (irq.intid == PEER_TIMER_INTID) {
 			plog->heartbeats++;
-			vtimer_arm(heartbeat_ticks);
+			heartbeat_arm(heartbeat_ticks);
 		} else {
 			handle_doorbell(&irq, when);
 		}
@@ -264,7 +264,8 @@ static uint32_t take_config(uint64_t arg, uint32_t *run_mode)
 	n = pcfg->nslots > PEER_MAX_SLOTS ? PEER_MAX_SLOTS : pcfg->nslots;
 	for (i = 0; i < n; i++)
 		slot_addr[i] = pcfg->slot_addr[i];
-	if (pcfg->mem_mode == PEER_MEM_CACHED_INVAL)
+	/* plog->mem_mode tells the host which contract is in force. */
+	if (pcfg->mem_mode == PEER_MEM_CACHED_INVAL && !BOARD_NC_ONLY)
 		mem_mode = PEER_MEM_CACHED_INVAL;
 	if (pcfg->run_mode == PEER_MODE_STRESS)
 		*run_mode = PEER_MODE_STRESS;
@@ -322,7 +323,7 @@ void peer_main(uint64_t arg)
 	plog->mem_mode = mem_mode;
 	plog->run_mode = run_mode;
 	plog->mpidr = (uint32_t)cpu_mpidr() & 0xffffff;
-	plog->cntfrq = cntfrq();
+	plog->cntfrq = counter_hz();
 	for (uint32_t i = 0; i < PEER_MAX_SLOTS; i++)
 		plog->view[i].valid = 0;
 
@@ -346,8 +347,8 @@ void peer_main(uint64_t arg)
 		scan_slot(slot, &unused);
 	}
 	heartbeat_ticks = plog->cntfrq / PEER_HEARTBEAT_HZ;
-	vtimer_arm(heartbeat_ticks);
-	plog->start_cntvct = cntvct();
+	heartbeat_arm(heartbeat_ticks);
+	plog->start_cntvct = counter_read();
 	dmb_st();
 	plog->state = PEER_STATE_READY;
 	semihost_puts(arch == 3 ? "rtos-peer: ready, GICv3\n" : "rtos-peer: ready, GICv2\n");

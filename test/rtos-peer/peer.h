@@ -5,7 +5,9 @@
 
 #include <stdint.h>
 
-#define PEER_ENTRY_ADDR		0x5e000000ul	/* link.ld */
+#include "board.h"
+
+#define PEER_ENTRY_ADDR		((uintptr_t)BOARD_PEER_ENTRY)	/* link.ld */
 
 /* mmu.c: the address map for these slots, then the MMU and caches on. */
 void mmu_setup(const uint32_t *slots, uint32_t n, uint32_t mem_mode);

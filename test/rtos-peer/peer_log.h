@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PEER_LOG_ADDR		0x5e100000ul
+#include "board.h"
+
+/* Addresses: the board's (board_<board>.h). */
+#define PEER_LOG_ADDR		((uintptr_t)BOARD_PEER_LOG)
 #define PEER_LOG_MAGIC		0x52454550u	/* "PEER" */
 #define PEER_LOG_VERSION	2
 #define PEER_MAX_SLOTS		512
@@ -21,7 +24,7 @@
  * Without a slot table from the host (struct peer_config), instance i's
  * region is at SHM_BASE + i * SHM_STRIDE (the bench convention).
  */
-#define PEER_SHM_BASE		0x5f000000ul
+#define PEER_SHM_BASE		((uintptr_t)BOARD_PEER_SHM_BASE)
 #define PEER_SHM_STRIDE		0x1000ul
 
 /*
@@ -30,7 +33,7 @@
  * it raises.  The peer logs the word with the doorbell and writes 0 back:
  * an empty cell is the controller's "remote has taken it" (TX done).
  */
-#define PEER_MBOX_CELLS		0x5e7ff000ul
+#define PEER_MBOX_CELLS		((uintptr_t)BOARD_PEER_MBOX_CELLS)
 #define PEER_MBOX_CELL(intid)	(PEER_MBOX_CELLS + 4ul * (intid))
 #define PEER_MBOX_NCELLS	16
 
@@ -51,8 +54,8 @@
 #define PEER_MODE_DOORBELL	0	/* read on each doorbell, else WFI */
 #define PEER_MODE_STRESS	1	/* and re-read every slot in the main loop */
 
-#define PEER_HEARTBEAT_HZ	20	/* virtual timer ticks counted in heartbeats */
-#define PEER_TIMER_INTID	27	/* virt's EL1 virtual timer PPI */
+#define PEER_HEARTBEAT_HZ	20	/* timer ticks counted in heartbeats */
+#define PEER_TIMER_INTID	BOARD_TIMER_INTID	/* the heartbeat timer's PPI */
 
 #define PEER_SLOT_NONE		0xff		/* doorbell with no changed slot */
 #define PEER_SENDER_UNKNOWN	0xff		/* GICv3 does not report it */
@@ -81,7 +84,7 @@ struct peer_record {
 	uint8_t duplex;
 	uint8_t retries;
 	uint16_t pad;
-	uint64_t cntvct;	/* when the doorbell was taken */
+	uint64_t cntvct;	/* when the doorbell was taken (the board's counter) */
 	uint64_t event_stamp;	/* when Linux saw the event (from the ABI) */
 	uint32_t msg;		/* the SGI's mailbox cell, 0 when empty */
 	uint32_t reserved;
