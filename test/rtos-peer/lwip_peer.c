@@ -32,7 +32,7 @@ static struct peer_lwip_frame *const lfr =
 
 static struct netif nif;
 static struct vnlm_lwip vl;
-static volatile uint32_t kicked;
+static uint32_t kicked;	/* set by the doorbell IRQ, taken by the main loop */
 static uint32_t in_poll;	/* the poll's number while it runs, else 0 */
 static uint32_t ticks_per_ms;
 static uint32_t rand_state = 0x2545f491u;
@@ -170,8 +170,10 @@ void peer_lwip_init(const void *region, void (*rmb)(void),
 	netif_add(&nif, &ip, &mask, &gw, NULL, peer_netif_init, ethernet_input);
 	netif_set_default(&nif);
 	netif_set_up(&nif);
-	/* Joined while the link is down: lwIP's join report goes out now and
-	 * is recorded with the link flag clear. */
+	/*
+	 * Joined while the link is down: lwIP's join report goes out now and
+	 * is recorded with the link flag clear.
+	 */
 	igmp_joingroup_netif(&nif, &group);
 	llog->ip = ip4_addr_get_u32(&ip);
 	llog->group = ip4_addr_get_u32(&group);
@@ -188,21 +190,28 @@ void peer_lwip_init(const void *region, void (*rmb)(void),
 /* From the doorbell interrupt: the main loop polls. */
 void peer_lwip_kick(void)
 {
-	kicked = 1;
+	__atomic_store_n(&kicked, 1, __ATOMIC_RELAXED);
 }
 
-/* The main loop's turn: poll when kicked, run lwIP's timers, then sleep
- * until the next interrupt (a doorbell or the heartbeat). */
+/*
+ * The main loop's turn: sleep until an interrupt (a doorbell or the
+ * heartbeat) unless one is already flagged, poll when kicked, run lwIP's
+ * timers.
+ */
 void peer_lwip_run(void)
 {
+	uint32_t k;
+
 	irq_disable();
-	if (!kicked)
+	if (!__atomic_load_n(&kicked, __ATOMIC_RELAXED))
 		wfi();		/* wakes on a pending interrupt even while masked */
 	irq_enable();	/* the doorbell handler runs here */
-	if (kicked) {
-		kicked = 0;
+	irq_disable();	/* taken and cleared with the handler held off */
+	k = __atomic_load_n(&kicked, __ATOMIC_RELAXED);
+	__atomic_store_n(&kicked, 0, __ATOMIC_RELAXED);
+	irq_enable();
+	if (k)
 		poll_once();
-	}
 	sys_check_timeouts();
 	publish_state();
 }
