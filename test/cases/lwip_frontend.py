@@ -245,10 +245,48 @@ def test_storm(g):
             f"+{p.doorbells - p0.doorbells}")
 
 
+def test_raise_while_up(g):
+    """A down-up the RTOS never saw: mirroring paused (enabled=0: no writes,
+    no doorbells), eth0 taken down and up, mirroring resumed.  lwIP's link
+    stayed up throughout, so what it sends depends only on the status read
+    at the resync: ANNOUNCE raised while up is the adapter's own
+    announcement (one gratuitous ARP, one IGMP report, through
+    etharp_gratuitous() and igmp_report_groups()), no raise is no frame.
+    (Today's driver resyncs with LINK_UP alone: the second case.)"""
+    lw = lwip(g)
+    dev = "lwip-eth0"
+    node = g.out(f"ls -d /sys/bus/platform/devices/*{dev}* | head -1")
+    h0 = lw.header()
+    fmark, emark = h0.frames, h0.events
+    g.sh(f"echo 0 > {node}/enabled; ip link set eth0 down; ip link set eth0 up")
+    wait_linux(g, True)
+    g.sh(f"echo 1 > {node}/enabled")
+    wait_lwip(g, lambda h: h.events > emark, "the resync read")
+    ev = lw.events(emark)
+    expect(all(e.netif_flags & NETIF_FLAG_LINK_UP and not e.what & FE_LINK_UP for e in ev),
+           f"lwIP's link went down or came up again: {ev}")
+    raised = [e for e in ev if e.what & FE_ANNOUNCE]
+    if raised:
+        wait_lwip(g, lambda h: h.frames >= fmark + 2, "the adapter's announcement", timeout=10)
+        wait_lwip(g, lambda h: not (lw.events()[-1].status & ANNOUNCE), "ANNOUNCE cleared",
+                  timeout=HOLD_MS / 1000 + 15)
+        expect_link_up_frames(g, frames_since(g, fmark), "raise while up")
+        expect(lw.header().announced == h0.announced + 1,
+               f"adapter announcements {h0.announced} -> {lw.header().announced}")
+    else:
+        fr = frames_since(g, fmark)
+        expect(not fr, f"no raise, yet lwIP sent {describe(fr)}")
+    expect_same(g, "after the resync", up=True)
+    return (f"resync read status {[hex(e.status) for e in ev]}: "
+            f"{'one announcement by the adapter' if raised else 'no raise, no frame'}")
+
+
 SUITES = [Suite("lwip-frontend", [
     ("cable pull/plug: lwIP link and MTU as Linux, link-up frames once", test_cable),
     ("admin down/up: lwIP follows, link-up frames once", test_admin),
     ("MTU changes up and down: lwIP MTU as Linux, no frames", test_mtu),
+    ("a down-up the RTOS never saw (mirroring paused): lwIP stays up, announces per raise",
+     test_raise_while_up),
     ("1000-toggle storm: lwIP ends as Linux, nothing torn, one ARP per up", test_storm),
 ], overlay=board.mirror_overlay(INSTANCES), nics=[PCI_UPLINK], nslots=NSLOTS, setup=setup,
     flavours=("debian", "armhf"))]
