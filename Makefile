@@ -92,9 +92,14 @@ modules_install: $(MODULE_DEPS)
 dkms-source:
 	tools/dkms/stage.sh $(BUILD)/dkms
 
+# The virt peers run lwIP too (PEER_MODE_LWIP): Debian's lwip source
+# package, fetched and unpacked into CACHE once (tools/fetch-lwip.sh); a
+# failed fetch fails the build.
+
 peer: deps
 	mkdir -p $(BUILD)
-	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE)
+	lwip=$$(tools/fetch-lwip.sh $(CACHE)) && \
+	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE) LWIP_DIR="$$lwip"
 
 testmods: deps
 	$(KMAKE) M=$(CURDIR)/test/kmod W=1 modules
@@ -211,7 +216,9 @@ ARM_CROSS_COMPILE ?= arm-linux-gnueabihf-
 .PHONY: peer-arm guest-tools-arm peer-imx6
 peer-arm: deps
 	mkdir -p $(BUILD)
-	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE)
+	lwip=$$(tools/fetch-lwip.sh $(CACHE)) && \
+	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE) \
+		LWIP_DIR="$$lwip"
 
 # The peer for CPU 3 of the i.MX6Quad sabrelite board (Cortex-A9: its
 # addresses, the A9 global timer); the kernel is the bookworm-armmp lane.

@@ -112,6 +112,11 @@ static inline void irq_enable(void)
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 }
 
+static inline void irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+}
+
 /* The virtual timer (PPI 27 on virt): the peer's heartbeat. */
 static inline void vtimer_arm(uint32_t ticks)
 {

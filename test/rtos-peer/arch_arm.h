@@ -143,6 +143,11 @@ static inline void irq_enable(void)
 	__asm__ volatile("cpsie i" ::: "memory");
 }
 
+static inline void irq_disable(void)
+{
+	__asm__ volatile("cpsid i" ::: "memory");
+}
+
 /* Smallest data cache line, from CTR.DminLine. */
 static inline uint32_t dcache_line(void)
 {

@@ -11,6 +11,9 @@
 #include "peer_log.h"
 #include "peer.h"
 #include "vnet-link-mirror/shm.h"
+#ifdef PEER_LWIP
+#include "peer_lwip.h"
+#endif
 
 /*
  * Attempts before a read is given up (and counted as failed).  A doorbell
@@ -37,6 +40,9 @@ static uint32_t nslots;
 static uint32_t mem_mode;
 static uint32_t dline;
 static uint32_t heartbeat_ticks;
+#ifdef PEER_LWIP
+static uint32_t lwip_mode;	/* PEER_MODE_LWIP: lwIP follows slot 0 */
+#endif
 
 static void read_barrier(void)
 {
@@ -143,6 +149,11 @@ static void handle_doorbell(const struct gic_irq *irq, uint64_t when)
 		rec.slot = PEER_SLOT_NONE;
 		log_append(&rec);
 	}
+#ifdef PEER_LWIP
+	/* lwIP runs in the main loop only: hand it the doorbell there. */
+	if (lwip_mode)
+		peer_lwip_kick();
+#endif
 }
 
 /*
@@ -269,6 +280,11 @@ static uint32_t take_config(uint64_t arg, uint32_t *run_mode)
 		mem_mode = PEER_MEM_CACHED_INVAL;
 	if (pcfg->run_mode == PEER_MODE_STRESS)
 		*run_mode = PEER_MODE_STRESS;
+#ifdef PEER_LWIP
+	/* lwIP follows slot 0; an image without lwIP stays in doorbell mode. */
+	if (pcfg->run_mode == PEER_MODE_LWIP && n)
+		*run_mode = PEER_MODE_LWIP;
+#endif
 	check_speed = pcfg->reserved[0];
 	return n;
 }
@@ -347,6 +363,14 @@ void peer_main(uint64_t arg)
 
 		scan_slot(slot, &unused);
 	}
+#ifdef PEER_LWIP
+	if (run_mode == PEER_MODE_LWIP) {
+		lwip_mode = 1;
+		peer_lwip_init((const void *)(uintptr_t)slot_addr[0], read_barrier,
+			       mem_mode == PEER_MEM_CACHED_INVAL ? invalidate : NULL,
+			       SNAPSHOT_RETRIES);
+	}
+#endif
 	heartbeat_ticks = plog->cntfrq / PEER_HEARTBEAT_HZ;
 	heartbeat_arm(heartbeat_ticks);
 	plog->start_cntvct = counter_read();
@@ -355,10 +379,15 @@ void peer_main(uint64_t arg)
 	semihost_puts(arch == 3 ? "rtos-peer: ready, GICv3\n" : "rtos-peer: ready, GICv2\n");
 	irq_enable();
 
-	/* Everything happens in peer_irq(); stress mode also reads in between. */
+	/* Everything happens in peer_irq(); stress mode also reads in between,
+	 * lwIP mode runs lwIP (its polls and timers) in between. */
 	for (;;) {
 		if (run_mode == PEER_MODE_STRESS)
 			stress_pass();
+#ifdef PEER_LWIP
+		else if (lwip_mode)
+			peer_lwip_run();
+#endif
 		else
 			wfi();
 	}

@@ -158,4 +158,76 @@ _Static_assert(sizeof(struct peer_log) <= PEER_CONFIG_OFFSET, "header fits");
 _Static_assert(PEER_CONFIG_OFFSET + sizeof(struct peer_config) <= PEER_RECORDS_OFFSET,
 	       "config fits");
 
+/*
+ * PEER_MODE_LWIP: the peer also runs lwIP (NO_SYS) with one Ethernet netif
+ * that follows slot 0 through the frontend glue (lwip_peer.c), and records
+ * here, beside the doorbell log, what lwIP did: one event per poll that
+ * read a new generation (what the glue called, lwIP's netif flags and MTU
+ * after it) and every frame lwIP handed the netif's linkoutput (no data
+ * path: the frames go nowhere).  test/harness/peerlog.py mirrors it.
+ */
+#define PEER_MODE_LWIP		2	/* doorbell mode, plus lwIP on slot 0 */
+#define PEER_LWIP_LOG_ADDR	(PEER_LOG_ADDR + 0x400000ul)
+#define PEER_LWIP_MAGIC		0x5049574cu	/* "LWIP" */
+#define PEER_LWIP_EVENTS_OFFSET	0x1000
+#define PEER_LWIP_EVENTS	16384		/* a power of two */
+#define PEER_LWIP_FRAMES_OFFSET	0x70000
+#define PEER_LWIP_FRAMES	8192		/* a power of two */
+#define PEER_LWIP_FRAME_BYTES	112		/* bytes of each frame kept */
+
+struct peer_lwip_log {
+	uint32_t magic;
+	uint32_t version;	/* PEER_LOG_VERSION */
+	uint32_t netif_flags;	/* lwIP's netif->flags (NETIF_FLAG_*), now */
+	uint32_t mtu;		/* lwIP's netif->mtu, now */
+	uint32_t polls;		/* vnlm_lwip_poll() calls */
+	uint32_t events;	/* head of the event ring */
+	uint32_t frames;	/* head of the frame ring */
+	uint32_t failed_reads;	/* polls that gave up (torn), the glue's count */
+	uint32_t torn_retries;	/* the glue's count */
+	uint32_t uninit;	/* polls before Linux initialised the region */
+	uint32_t announces;	/* raises the glue saw */
+	uint32_t announced;	/* announcements the adapter made (raise while up) */
+	uint32_t ip;		/* the netif's IPv4 address, network order */
+	uint8_t mac[6];
+	uint16_t pad;
+	uint32_t group;		/* the IGMP group joined, network order */
+	uint32_t speed;		/* the adapter's last speed and duplex */
+	uint32_t duplex;
+	uint32_t seq;		/* the generation lwIP's state reflects */
+	uint32_t asserts;	/* lwIP assertions (the peer faults at the first) */
+	uint32_t reserved[12];
+};
+
+/* One per poll that read a new generation. */
+struct peer_lwip_event {
+	uint32_t poll;		/* the poll's number (1-based) */
+	uint32_t seq;		/* the generation read */
+	uint16_t status;	/* its status, mtu */
+	uint16_t mtu;
+	uint16_t what;		/* VNLM_FE_* the glue returned */
+	uint16_t netif_flags;	/* lwIP's, after the callbacks */
+	uint16_t netif_mtu;
+	uint16_t pad;
+	uint32_t frames;	/* frame ring head after the callbacks */
+};
+
+struct peer_lwip_frame {
+	uint32_t poll;		/* the poll that was running, 0: a timer */
+	uint16_t len;		/* the frame's length */
+	uint16_t netif_flags;	/* lwIP's when it was sent */
+	uint32_t when_ms;	/* sys_now() */
+	uint32_t pad;
+	uint8_t data[PEER_LWIP_FRAME_BYTES];
+};
+
+_Static_assert(sizeof(struct peer_lwip_log) == 128, "lwip log layout");
+_Static_assert(sizeof(struct peer_lwip_event) == 24, "lwip event layout");
+_Static_assert(sizeof(struct peer_lwip_frame) == 128, "lwip frame layout");
+_Static_assert(PEER_LWIP_EVENTS_OFFSET + PEER_LWIP_EVENTS * 24 <= PEER_LWIP_FRAMES_OFFSET,
+	       "lwip events fit");
+_Static_assert(0x400000ul + PEER_LWIP_FRAMES_OFFSET + PEER_LWIP_FRAMES * 128 <
+	       BOARD_PEER_MBOX_CELLS - BOARD_PEER_LOG, "lwip log below the mailbox cells");
+_Static_assert(PEER_RECORDS_OFFSET + PEER_RING_SIZE * 48 <= 0x400000ul, "rings apart");
+
 #endif /* PEER_LOG_H */
