@@ -327,10 +327,15 @@ hdir="$tmp/usr/src/$hdr"
 cdir="$tmp/usr/src/$common"
 [ -f "$hdir/Makefile" ] || die "$hdr has no usr/src/$hdr/Makefile"
 [ -f "$cdir/Makefile" ] || die "$common has no usr/src/$common/Makefile"
-# The arch headers include the common ones by absolute path.
+# The arch headers include the common ones by absolute path; from 7.x on
+# they also set KBUILD_OUTPUT=/usr/src/HDR.  Every such path goes to the
+# unpacked copy, and none may be left pointing at the host's /usr/src.
 grep -q "/usr/src/$common/" "$hdir/Makefile" ||
 	die "usr/src/$hdr/Makefile does not name /usr/src/$common"
-sed -i "s|\([[:space:]]\)/usr/src/$common/|\1$root/usr/src/$common/|g" "$hdir/Makefile"
+sed -i "s|\([[:space:]=]\)/usr/src/linux-headers-|\1$root/usr/src/linux-headers-|g" "$hdir/Makefile"
+if grep -n '\(^\|[[:space:]=]\)/usr/src/' "$hdir/Makefile" >&2; then
+	die "usr/src/$hdr/Makefile still names the host's /usr/src (above)"
+fi
 # scripts and tools: relative links into the kbuild unpacked beside them.
 for t in "$hdir" "$cdir"; do
 	for l in scripts tools; do
