@@ -303,7 +303,7 @@ SUITES = [
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("reboot -f leaves link down, with a doorbell", test_reboot),
     ], overlay=overlay(), nics=[PCI_UPLINK], nslots=3, setup=setup, closing_checks=False,
-        flavours=board.FLAVOURS + ("rt",)),
+        flavours=board.FLAVOURS + ("rt", "newest")),
     Suite("kexec", [
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("kexec -e leaves link down with a doorbell; the next kernel takes over", test_kexec),

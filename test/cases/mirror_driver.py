@@ -968,4 +968,4 @@ SUITES = [Suite("mirror-driver", [
      test_pool_offsets_read_by_peer),
 ], overlay=overlay(), nics=[PCI_UPLINK, MMIO_UPLINK, HOTPLUG_PORT],
     symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=NSLOTS, setup=setup,
-    flavours=board.FLAVOURS + board.LANE_FLAVOURS)]
+    flavours=board.FLAVOURS + board.LANE_FLAVOURS + ("trixie", "newest"))]
