@@ -53,6 +53,12 @@ if ! { km M="$out/driver" CONFIG_VNET_LINK_MIRROR=m "$@" modules &&
 	echo "build-lane: $lane ($KRELEASE) failed; log: $log" >&2
 	exit 1
 fi
+# C=1/2 asked for and no check run is a failure, not a quiet pass: the
+# kernel's make only warns (Debian's 7.x headers lack scripts/checker-valid.sh).
+if grep -E 'C=[12] specified, but sparse is not available' "$log" >&2; then
+	echo "build-lane: $lane ($KRELEASE): sparse did not run; log: $log" >&2
+	exit 1
+fi
 # W=1 clean on every kernel, not only the default one.
 if grep -E '(warning|error):' "$log" | grep -v 'Skipping BTF' >&2; then
 	echo "build-lane: $lane ($KRELEASE) built with warnings; log: $log" >&2
