@@ -855,6 +855,13 @@ def test_speed_duplex_alone(g):
     change nothing visible follows (same value again, or while down) none."""
     mark = head(g)
     g.sh("insmod /lib/modules/vnlm/vnlm-test-netdev.ko")
+    # From 6.15 on tnd0 requests the netdev instance lock: its up/down and
+    # NETDEV_CHANGE notifiers run with it held (7.x), as an ops-locked NIC's.
+    release = os.path.basename(board.kernel_env(g.flavour)["KMODULES"].rstrip("/"))
+    locked = tuple(int(x) for x in re.findall(r"\d+", release)[:2]) >= (6, 15)
+    ops_lock = g.out(f"cat {TND_PARAM}/ops_lock")
+    expect(ops_lock == ("Y" if locked else "N"),
+           f"tnd0 ops_lock={ops_lock} on {release}: expected {'Y' if locked else 'N'}")
     wait_view(g, slot(TND), lambda v: v.mtu == 1500, what="tnd0 adopted")
     g.sh("ip link set tnd0 up")  # oper up follows from linkwatch, asynchronously
     v = wait_view(g, slot(TND), lambda v: v.status & UP and v.speed == 1000, what="tnd0 up")
@@ -887,7 +894,8 @@ def test_speed_duplex_alone(g):
     expect(view(g, TND).seq > seq, "the generation did not grow")
     recs = [r for r in records_since(g, mark) if r.intid == TND_SGI]
     rung = int(sysfs(g, TND, "doorbells"))
-    return f"{len(recs)} SGI-{TND_SGI} doorbells taken; driver counts {rung} in all"
+    return (f"{len(recs)} SGI-{TND_SGI} doorbells taken; driver counts {rung} in all; "
+            f"tnd0 {'ops-locked' if locked else 'not ops-locked'} ({release})")
 
 
 def test_down_before_stop(g):
