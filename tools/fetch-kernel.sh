@@ -19,7 +19,8 @@
 # which the bookworm host does not have (2.36), and their kernels were
 # built with gcc-14: their modules build in a trixie root
 # (tools/trixie-root.sh), named in the env file as KBUILD_ROOT, in which
-# tools/build-lane.sh runs the kernel's make.  Making that root needs root.
+# tools/build-lane.sh runs the kernel's make.  Making and entering that root
+# needs root (a user with sudo is asked through sudo).
 #
 # Debian's 7.x packaging splits the image: linux-image-ABI is a small
 # package that depends on linux-binary-ABI (the kernel, in

@@ -14,8 +14,9 @@
 # list rebuilds it from nothing, so nothing installed by hand can hide in it.
 # One build at a time (flock); the root appears by rename only when whole.
 #
-# Usage: tools/trixie-root.sh CACHE_DIR   (as root: debootstrap and chroot;
-#        prints the root's path)
+# Usage: tools/trixie-root.sh CACHE_DIR   (prints the root's path; needs
+#        root for debootstrap and chroot: a user with sudo is asked once,
+#        only when the root is built)
 set -euo pipefail
 
 cache=${1:?usage: trixie-root.sh CACHE_DIR}
@@ -51,7 +52,10 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	exit 0
 fi
 
-[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot); CI runs as root"
+if [ "$(id -u)" -ne 0 ]; then
+	flock -u 9
+	exec sudo "$0" "$cache"
+fi
 command -v debootstrap >/dev/null || die "debootstrap not found (make deps)"
 command -v unshare >/dev/null || die "unshare not found (util-linux)"
 
