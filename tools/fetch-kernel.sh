@@ -230,6 +230,7 @@ resolve() {
 	local part pname pver
 	deps=$(field "$img:$arch=$kver" Depends)
 	for part in binary modules base; do
+		# shellcheck disable=SC2001 # each of . and + bracketed for the regex
 		read -r pname pver < <(dep_of "$deps" "linux-$part-$(sed 's/[.+]/[&]/g' <<<"$abi")") ||
 			continue
 		pver=${pver:-$kver}

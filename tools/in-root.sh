@@ -33,6 +33,7 @@ shift 2
 [ -x "$root/bin/sh" ] || { echo "in-root: $root is not a root (no bin/sh)" >&2; exit 1; }
 
 # PATH as the root's own shell would have it, not the host's.
+# shellcheck disable=SC2016 # expanded by the inner shell
 exec unshare --mount --propagation private env -i HOME=/root TERM=dumb LC_ALL=C.UTF-8 \
 	PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
 	/bin/sh -euc '

@@ -107,6 +107,7 @@ chmod +x "$tmp/usr/sbin/policy-rc.d"
 # A private mount namespace: /proc for the maintainer scripts, gone with
 # the namespace whatever happens, so no mount outlives this script.
 say "apt-get install --no-install-recommends ${pkgs[*]}"
+# shellcheck disable=SC2016 # expanded by the inner shell
 if ! unshare --mount --propagation private sh -euc '
 	mount -t proc proc "$1/proc"
 	shift
