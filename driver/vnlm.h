@@ -9,6 +9,7 @@
 #include <linux/netdevice.h>
 #include <linux/workqueue.h>
 
+#include "vnlm_clock.h"
 #include "vnlm_compat.h"
 #include "vnlm_doorbell.h"
 #include "vnlm_state.h"
@@ -50,8 +51,11 @@ struct vnlm_params {
  * @params: from the DT node
  * @shm: the mapped shared region
  * @doorbell: the prepared doorbell
+ * @clock: the counter event stamps and the publish window are read from
  * @uplink: the netdev followed, held with @uplink_tracker, or NULL (RTNL)
  * @uplink_tracker: reference tracker for @uplink
+ * @uplink_speed: @uplink's speed at the last reading of its link settings
+ * @uplink_duplex: its duplex then (both RTNL)
  * @enabled: mirroring is on (written under RTNL)
  * @live: on the notifier's list; false once stopped or shut down (RTNL)
  * @suspended: the system is suspended; nothing is published (RTNL)
@@ -60,7 +64,7 @@ struct vnlm_params {
  * @seq: the generation counter last written (RTNL)
  * @announce_until: jiffies when a raised ANNOUNCE may be cleared (RTNL)
  * @announce_work: clears ANNOUNCE once its hold time is over
- * @window: CNTVCT ticks the last publish kept the generation odd (RTNL)
+ * @window: @clock ticks the last publish kept the generation odd (RTNL)
  * @events: uplink events seen
  * @doorbells: doorbells raised
  * @last_outcome: what became of the last one (RTNL)
@@ -71,8 +75,11 @@ struct vnlm_mirror {
 	struct vnlm_params params;
 	void __iomem *shm;
 	struct vnlm_doorbell doorbell;
+	struct vnlm_clock clock;
 	struct net_device *uplink;
 	netdevice_tracker uplink_tracker;
+	u32 uplink_speed;
+	u8 uplink_duplex;
 	bool enabled;
 	bool live;
 	bool suspended;
@@ -103,8 +110,8 @@ void vnlm_mirror_resume(struct vnlm_mirror *mirror);
 int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr);
 
 /* vnlm_shm.c */
-u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state);
-u32 vnlm_shm_publish(void __iomem *shm, u32 seq,
+u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state, u16 clock);
+u32 vnlm_shm_publish(void __iomem *shm, const struct vnlm_clock *clock, u32 seq,
 		     const struct vnlm_link_state *state, u64 stamp,
 		     u32 doorbells);
 

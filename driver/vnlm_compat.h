@@ -4,7 +4,7 @@
  * release whose API it follows; the code elsewhere is written against the
  * newest API and only ever uses the names below for what differs.
  *
- * Supported: 5.10 to 6.12 (and later), arm and arm64.
+ * Supported: 5.10 to 7.3 (and later), arm and arm64.
  */
 #ifndef VNLM_COMPAT_H
 #define VNLM_COMPAT_H
@@ -37,6 +37,17 @@ typedef struct {} netdevice_tracker;
 #elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)
 #define netdev_hold(dev, tracker, gfp)	dev_hold_track(dev, tracker, gfp)
 #define netdev_put(dev, tracker)	dev_put_track(dev, tracker)
+#endif
+
+/* 7.2: __ethtool_get_link_ksettings() takes the device's instance (ops)
+ * lock, where it has one, and netif_get_link_ksettings() is the call for a
+ * caller that holds it already, as a netdevice notifier does for NETDEV_UP,
+ * NETDEV_CHANGE, NETDEV_CHANGENAME and NETDEV_REGISTER (the lock taken a
+ * second time is a deadlock under RTNL).  Before, the one call needs RTNL
+ * only and serves both.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 2, 0)
+#define netif_get_link_ksettings(dev, ks)	__ethtool_get_link_ksettings(dev, ks)
 #endif
 
 /* 6.11: platform_driver::remove returns void.  Before, it returns int;

@@ -10,7 +10,6 @@
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/string.h>
-#include <asm/arch_timer.h>
 #include <asm/barrier.h>
 
 #include "vnlm_doorbell.h"
@@ -117,15 +116,4 @@ const char *vnlm_ring_outcome_name(enum vnlm_ring_outcome outcome)
 	default:
 		return "gone";
 	}
-}
-
-/**
- * vnlm_timestamp() - the Arm generic counter, as the RTOS core reads it
- *
- * Return: CNTVCT; one counter runs for all cores, so Linux and RTOS stamps
- * can be subtracted.
- */
-u64 vnlm_timestamp(void)
-{
-	return __arch_counter_get_cntvct();
 }

@@ -147,6 +147,5 @@ void vnlm_gicv2_sgi_raise(const struct vnlm_doorbell *db);
 int vnlm_gicv3_probe(struct vnlm_gic *gic);
 u64 vnlm_gicv3_sgi_value(u64 mpidr, u32 sgi);
 void vnlm_gicv3_sgi_raise(const struct vnlm_doorbell *db);
-u64 vnlm_timestamp(void);
 
 #endif /* VNLM_DOORBELL_H */

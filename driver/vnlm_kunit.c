@@ -255,12 +255,13 @@ static void shm_init_writes_its_fields_only(struct kunit *test)
 	u32 seq;
 
 	/* no magic there: a region nobody wrote starts from generation 0 */
-	seq = vnlm_shm_init(io(buf), &up);
+	seq = vnlm_shm_init(io(buf), &up, VNLM_CLOCK_A9_GLOBAL);
 	KUNIT_EXPECT_EQ(test, seq, 2);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), 2);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_MAGIC_OFF), VNLM_SYNC_MAGIC);
 	KUNIT_EXPECT_EQ(test, rd16(buf, SYNC_ABI), VNLM_ABI_VERSION);
-	KUNIT_EXPECT_EQ(test, rd16(buf, SYNC_FLAGS), 0);
+	/* the flags name the stamp clock, nothing else */
+	KUNIT_EXPECT_EQ(test, rd16(buf, SYNC_FLAGS), VNLM_CLOCK_A9_GLOBAL);
 	KUNIT_EXPECT_EQ(test, rd32(buf, SYNC_DOORBELLS), 0);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_LO), 0);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_HI), 0);
@@ -278,11 +279,15 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 		.status = VNLM_S_LINK_UP | VNLM_S_ANNOUNCE, .mtu = 1500, .speed = 1000,
 		.duplex = VNLM_DUPLEX_FULL,
 	};
+	const struct vnlm_clock no_clock = { .kind = VNLM_CLOCK_NONE };
 	u8 *buf = region(test);
-	u32 seq;
+	u32 seq, window;
 
-	seq = vnlm_shm_init(io(buf), &down);
-	vnlm_shm_publish(io(buf), seq, &up, 0x1122334455667788ULL, 7);
+	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC);
+	/* without a clock there is no window to measure */
+	window = vnlm_shm_publish(io(buf), &no_clock, seq, &up, 0x1122334455667788ULL, 7);
+	KUNIT_EXPECT_EQ(test, window, 0);
+	KUNIT_EXPECT_EQ(test, rd16(buf, SYNC_FLAGS), VNLM_CLOCK_GENERIC);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), seq + 2);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_LO), 0x55667788);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_STAMP_HI), 0x11223344);
@@ -293,7 +298,7 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 	/* rebind: the next writer counts on (even, past anything published
 	 * before), so an RTOS never sees an old number again
 	 */
-	seq = vnlm_shm_init(io(buf), &down);
+	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC);
 	KUNIT_EXPECT_GT(test, seq, 4);
 	KUNIT_EXPECT_EQ(test, seq % 2, 0);
 	KUNIT_EXPECT_EQ(test, rd32(buf, VNLM_SYNC_SEQ), seq);
@@ -301,13 +306,13 @@ static void shm_publish_then_rebind_continues(struct kunit *test)
 
 	/* a writer stopped mid-publish left an odd generation: past it, even */
 	buf[VNLM_SYNC_SEQ] = 9;
-	seq = vnlm_shm_init(io(buf), &down);
+	seq = vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC);
 	KUNIT_EXPECT_GT(test, seq, 9);
 	KUNIT_EXPECT_EQ(test, seq % 2, 0);
 
 	/* without the magic the old number is not ours to trust */
 	buf[VNLM_SYNC_MAGIC_OFF] ^= 0xff;
-	KUNIT_EXPECT_EQ(test, vnlm_shm_init(io(buf), &down), 2);
+	KUNIT_EXPECT_EQ(test, vnlm_shm_init(io(buf), &down, VNLM_CLOCK_GENERIC), 2);
 }
 
 static struct kunit_case vnlm_cases[] = {

@@ -93,6 +93,9 @@ static int vnlm_probe(struct platform_device *pdev)
 			return dev_err_probe(dev, -ENOMEM, "cannot map %pR\n", res);
 	}
 
+	vnlm_clock_init(dev, &mirror->clock);
+	dev_dbg(dev, "event stamps from %s\n", vnlm_clock_name(&mirror->clock));
+
 	if (mirror->params.doorbell == VNLM_DOORBELL_MBOX)
 		return vnlm_probe_mbox(pdev, mirror);
 

@@ -8,6 +8,16 @@
  * followed netdev from changing under us: the notifier chain runs with it
  * held, and probe, remove and sysfs take it.
  *
+ * What the notifier reads of the uplink goes by what its caller holds.
+ * Since 6.15 a device whose ops are locked by its instance lock (queue
+ * management, shapers, or requested: dummy) is notified of NETDEV_UP,
+ * CHANGE, CHANGENAME and REGISTER with that lock held
+ * (Documentation/networking/netdevices.rst); of the other events nothing is
+ * promised.  Its link settings are read with the lock already held on the
+ * first four, taking it (RTNL only is held) outside the notifier, and not
+ * at all on the others: an MTU change keeps the speed and duplex last read,
+ * and going down needs neither.
+ *
  * Uplinks are followed in init_net only.  A move to another namespace is
  * seen as NETDEV_UNREGISTER with the device alive; the mirror lets go of it
  * then (it must not pin a device in someone else's namespace) and picks it
@@ -43,10 +53,32 @@ static bool uplink_matches(const struct vnlm_mirror *mirror,
 	return false;
 }
 
+/* How the uplink's link settings may be read where the mirror syncs. */
+enum ks_access {
+	KS_TAKE_LOCK,	/* RTNL only: the helper takes the uplink's ops lock */
+	KS_LOCK_HELD,	/* a notifier its caller runs with that lock held */
+	KS_KEEP,	/* a notifier with no lock promised: the last reading */
+};
+
+static enum ks_access ks_access_in(unsigned long event)
+{
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_CHANGE:
+	case NETDEV_CHANGENAME:
+	case NETDEV_REGISTER:
+		return KS_LOCK_HELD;
+	default:
+		return KS_KEEP;
+	}
+}
+
 static void uplink_adopt(struct vnlm_mirror *mirror, struct net_device *ndev)
 {
 	netdev_hold(ndev, &mirror->uplink_tracker, GFP_KERNEL);
 	mirror->uplink = ndev;
+	mirror->uplink_speed = SPEED_UNKNOWN;
+	mirror->uplink_duplex = DUPLEX_UNKNOWN;
 	dev_dbg(mirror->dev, "following %s\n", netdev_name(ndev));
 }
 
@@ -70,11 +102,27 @@ static struct net_device *uplink_find(const struct vnlm_mirror *mirror)
 	return NULL;
 }
 
-static void uplink_facts(const struct vnlm_mirror *mirror, bool going_down,
-			 struct vnlm_uplink_facts *facts)
+/* The uplink's speed and duplex into the mirror's reading of them. */
+static void uplink_read_ksettings(struct vnlm_mirror *mirror, enum ks_access access)
 {
 	struct net_device *ndev = mirror->uplink;
 	struct ethtool_link_ksettings ks;
+	int ret;
+
+	if (access == KS_KEEP)
+		return;
+	if (access == KS_LOCK_HELD)
+		ret = netif_get_link_ksettings(ndev, &ks);
+	else
+		ret = __ethtool_get_link_ksettings(ndev, &ks);
+	mirror->uplink_speed = ret ? SPEED_UNKNOWN : ks.base.speed;
+	mirror->uplink_duplex = ret ? DUPLEX_UNKNOWN : ks.base.duplex;
+}
+
+static void uplink_facts(struct vnlm_mirror *mirror, bool going_down,
+			 enum ks_access access, struct vnlm_uplink_facts *facts)
+{
+	struct net_device *ndev = mirror->uplink;
 
 	facts->present = !!ndev;
 	facts->speed = SPEED_UNKNOWN;
@@ -87,11 +135,11 @@ static void uplink_facts(const struct vnlm_mirror *mirror, bool going_down,
 	}
 	facts->running = netif_running(ndev) && !going_down;
 	facts->oper_up = netif_oper_up(ndev);
-	facts->mtu = ndev->mtu;
-	if (facts->running && facts->oper_up &&
-	    !__ethtool_get_link_ksettings(ndev, &ks)) {
-		facts->speed = ks.base.speed;
-		facts->duplex = ks.base.duplex;
+	facts->mtu = READ_ONCE(ndev->mtu);
+	if (facts->running && facts->oper_up) {
+		uplink_read_ksettings(mirror, access);
+		facts->speed = mirror->uplink_speed;
+		facts->duplex = mirror->uplink_duplex;
 	}
 }
 
@@ -105,7 +153,7 @@ static void mirror_claim(struct vnlm_mirror *mirror)
 	if (mirror->owned)
 		return;
 	vnlm_state_fail_safe(&init);
-	mirror->seq = vnlm_shm_init(mirror->shm, &init);
+	mirror->seq = vnlm_shm_init(mirror->shm, &init, mirror->clock.kind);
 	mirror->published = init;
 	mirror->owned = true;
 }
@@ -122,7 +170,8 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 	 * as a higher-priority task (PREEMPT, PREEMPT_RT) kept us off it.
 	 */
 	preempt_disable();
-	mirror->window = vnlm_shm_publish(mirror->shm, mirror->seq, state, stamp,
+	mirror->window = vnlm_shm_publish(mirror->shm, &mirror->clock,
+					  mirror->seq, state, stamp,
 					  (u32)mirror->doorbells);
 	mirror->seq += 2;
 	mirror->published = *state;
@@ -155,10 +204,11 @@ static bool announce_held(const struct vnlm_mirror *mirror)
 }
 
 /* Ring only when what the RTOS can read changes, unless @force: switching
- * mirroring on promises the RTOS a fresh doorbell.
+ * mirroring on promises the RTOS a fresh doorbell.  @access: how the
+ * caller lets the uplink's link settings be read.
  */
 static void mirror_sync(struct vnlm_mirror *mirror, bool going_down,
-			u64 stamp, bool force)
+			enum ks_access access, u64 stamp, bool force)
 {
 	struct vnlm_uplink_facts facts;
 	struct vnlm_link_state next;
@@ -166,12 +216,18 @@ static void mirror_sync(struct vnlm_mirror *mirror, bool going_down,
 	if (!mirror->enabled || !mirror->live || mirror->suspended)
 		return;
 	mirror_claim(mirror);
-	uplink_facts(mirror, going_down, &facts);
+	uplink_facts(mirror, going_down, access, &facts);
 	vnlm_compute_state(&facts, &mirror->published, mirror->params.announce,
 			   announce_held(mirror), &next);
 	if (!force && vnlm_state_equal(&next, &mirror->published))
 		return;
 	mirror_publish(mirror, &next, stamp);
+}
+
+/* A sync from outside the notifier, where RTNL alone is held. */
+static void mirror_resync(struct vnlm_mirror *mirror, bool force)
+{
+	mirror_sync(mirror, false, KS_TAKE_LOCK, vnlm_clock_read(&mirror->clock), force);
 }
 
 static void mirror_announce_work(struct work_struct *work)
@@ -186,7 +242,7 @@ static void mirror_announce_work(struct work_struct *work)
 			mod_delayed_work(system_wq, &mirror->announce_work,
 					 mirror->announce_until - jiffies);
 		else
-			mirror_sync(mirror, false, vnlm_timestamp(), false);
+			mirror_resync(mirror, false);
 	}
 	rtnl_unlock();
 }
@@ -199,7 +255,7 @@ static void mirror_leave_down(struct vnlm_mirror *mirror)
 	if (!mirror->owned)
 		return;
 	vnlm_state_fail_safe(&down);
-	mirror_publish(mirror, &down, vnlm_timestamp());
+	mirror_publish(mirror, &down, vnlm_clock_read(&mirror->clock));
 }
 
 /**
@@ -223,7 +279,7 @@ void vnlm_mirror_start(struct vnlm_mirror *mirror)
 	ndev = uplink_find(mirror);
 	if (ndev)
 		uplink_adopt(mirror, ndev);
-	mirror_sync(mirror, false, vnlm_timestamp(), true);
+	mirror_resync(mirror, true);
 }
 
 /**
@@ -283,7 +339,7 @@ void vnlm_mirror_resume(struct vnlm_mirror *mirror)
 	 * holds, so the RTOS never sees the generation go back.
 	 */
 	mirror->owned = false;
-	mirror_sync(mirror, false, vnlm_timestamp(), true);
+	mirror_resync(mirror, true);
 }
 
 /**
@@ -300,7 +356,7 @@ void vnlm_mirror_set_enabled(struct vnlm_mirror *mirror, bool enabled)
 	ASSERT_RTNL();
 	WRITE_ONCE(mirror->enabled, enabled);
 	if (enabled && !was)
-		mirror_sync(mirror, false, vnlm_timestamp(), true);
+		mirror_resync(mirror, true);
 }
 
 static bool event_is_followed(unsigned long event)
@@ -333,6 +389,7 @@ int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 {
 	struct net_device *ndev = netdev_notifier_info_to_dev(ptr);
 	struct vnlm_mirror *mirror;
+	const struct vnlm_clock *stamped = NULL;
 	u64 stamp = 0;
 
 	if (!event_is_followed(event))
@@ -351,11 +408,15 @@ int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 		} else {
 			continue;
 		}
-		if (!stamp)
-			stamp = vnlm_timestamp();
+		/* One reading per event, shared by the mirrors on one clock. */
+		if (!stamped || stamped->kind != mirror->clock.kind) {
+			stamped = &mirror->clock;
+			stamp = vnlm_clock_read(stamped);
+		}
 		WRITE_ONCE(mirror->events, mirror->events + 1);
 		trace_vnlm_event(mirror, ndev, event);
-		mirror_sync(mirror, event == NETDEV_GOING_DOWN, stamp, false);
+		mirror_sync(mirror, event == NETDEV_GOING_DOWN,
+			    ks_access_in(event), stamp, false);
 	}
 	return NOTIFY_DONE;
 }

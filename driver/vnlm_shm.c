@@ -18,6 +18,7 @@ static_assert(offsetof(struct virtio_net_config, speed) == VNLM_CFG_SPEED);
 static_assert(offsetof(struct virtio_net_config, duplex) == VNLM_CFG_DUPLEX);
 static_assert(sizeof(struct virtio_net_config) <= VNLM_SYNC_OFFSET);
 static_assert(VNLM_SYNC_OFFSET + sizeof(struct vnlm_sync) <= VNLM_REGION_MIN_SIZE);
+static_assert(VNLM_SYNC_OFFSET + offsetof(struct vnlm_sync, flags) == VNLM_SYNC_FLAGS);
 static_assert(VNLM_S_LINK_UP == VIRTIO_NET_S_LINK_UP);
 static_assert(VNLM_S_ANNOUNCE == VIRTIO_NET_S_ANNOUNCE);
 
@@ -38,6 +39,7 @@ static void write_fields(void __iomem *shm, const struct vnlm_link_state *state,
  * vnlm_shm_init() - take over a region and publish a first state
  * @shm: the mapped region
  * @state: written without a doorbell
+ * @clock: the VNLM_CLOCK_* the instance stamps with, published in the flags
  *
  * A region this driver wrote before (module reload, rebind) keeps counting
  * from its previous generation, so that an RTOS comparing generations
@@ -46,7 +48,7 @@ static void write_fields(void __iomem *shm, const struct vnlm_link_state *state,
  *
  * Return: the generation now in the region (even).
  */
-u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state)
+u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state, u16 clock)
 {
 	u32 seq = 0;
 
@@ -59,7 +61,7 @@ u32 vnlm_shm_init(void __iomem *shm, const struct vnlm_link_state *state)
 	write_fields(shm, state, 0, 0);
 	writew_relaxed(VNLM_ABI_VERSION, shm + VNLM_SYNC_OFFSET +
 		       offsetof(struct vnlm_sync, abi_version));
-	writew_relaxed(0, shm + VNLM_SYNC_OFFSET + offsetof(struct vnlm_sync, flags));
+	writew_relaxed(clock & VNLM_SYNC_FLAG_CLOCK_MASK, shm + VNLM_SYNC_FLAGS);
 	writel_relaxed(VNLM_SYNC_MAGIC, shm + VNLM_SYNC_MAGIC_OFF);
 	/* the fields before the even generation that publishes them */
 	wmb();
@@ -73,22 +75,24 @@ VNLM_EXPORT_FOR_KUNIT(vnlm_shm_init);
 /**
  * vnlm_shm_publish() - write one snapshot, seqlock-style
  * @shm: the mapped region
+ * @clock: the counter the window is measured with
  * @seq: the region's current (even) generation
  * @state: the new state
- * @stamp: CNTVCT of the event behind it
+ * @stamp: @clock's value at the event behind it
  * @doorbells: the doorbell count to publish with it
  *
  * The caller raises the doorbell afterwards; vnlm_doorbell_ring() orders
  * these stores before the SGI.  The caller also keeps this from being
  * preempted: a reader polling an odd generation waits for exactly this.
  *
- * Return: CNTVCT ticks the generation was odd, as this CPU saw it.
+ * Return: @clock ticks the generation was odd, as this CPU saw it (0 for
+ * VNLM_CLOCK_NONE).
  */
-u32 vnlm_shm_publish(void __iomem *shm, u32 seq,
+u32 vnlm_shm_publish(void __iomem *shm, const struct vnlm_clock *clock, u32 seq,
 		     const struct vnlm_link_state *state, u64 stamp,
 		     u32 doorbells)
 {
-	u64 start = vnlm_timestamp();
+	u64 start = vnlm_clock_read(clock);
 
 	writel_relaxed(seq + 1, shm + VNLM_SYNC_SEQ);
 	/* the odd generation before the fields: readers see "busy" first */
@@ -97,7 +101,7 @@ u32 vnlm_shm_publish(void __iomem *shm, u32 seq,
 	/* the fields before the even generation that publishes them */
 	wmb();
 	writel_relaxed(seq + 2, shm + VNLM_SYNC_SEQ);
-	return (u32)min_t(u64, vnlm_timestamp() - start, U32_MAX);
+	return (u32)min_t(u64, vnlm_clock_read(clock) - start, U32_MAX);
 }
 
 VNLM_EXPORT_FOR_KUNIT(vnlm_shm_publish);

@@ -123,7 +123,16 @@
 #define VNLM_SYNC_MAGIC_OFF	(VNLM_SYNC_OFFSET + 0x04)
 #define VNLM_SYNC_STAMP_LO	(VNLM_SYNC_OFFSET + 0x10)
 #define VNLM_SYNC_STAMP_HI	(VNLM_SYNC_OFFSET + 0x14)
+#define VNLM_SYNC_FLAGS		(VNLM_SYNC_OFFSET + 0x0a)
 #define VNLM_SYNC_MAGIC		0x4d4c4e56u	/* "VNLM" little-endian */
+
+/* The sync block's flags: bits 1:0 name the counter the event stamps come
+ * from (VNLM_CLOCK_*); the other bits are reserved and written as zero.
+ */
+#define VNLM_SYNC_FLAG_CLOCK_MASK	0x3
+#define VNLM_CLOCK_GENERIC	0	/* Arm generic counter, CNTVCT */
+#define VNLM_CLOCK_A9_GLOBAL	1	/* Cortex-A9/A5 MPCore global timer */
+#define VNLM_CLOCK_NONE		2	/* no common counter: stamps are 0 */
 #define VNLM_ABI_VERSION	1
 
 /* Smallest memory-region the driver accepts for one instance. */
@@ -135,14 +144,21 @@
  *	 every completed update leaves a new even value
  * @magic: VNLM_SYNC_MAGIC once the driver has initialised the region
  * @abi_version: VNLM_ABI_VERSION of the writer
- * @flags: reserved, written as zero
+ * @flags: bits 1:0 the counter the stamps come from (VNLM_CLOCK_*), set
+ *	once when the driver takes the region; the rest reserved, zero
  * @doorbells: number of doorbells Linux has raised for this instance
- * @event_stamp_lo: low half of the Arm generic counter (CNTVCT) value when
- *	Linux saw the uplink event this snapshot reflects
+ * @event_stamp_lo: low half of the counter's value when Linux saw the
+ *	uplink event this snapshot reflects
  * @event_stamp_hi: high half of the same value
  *
  * All fields are little-endian.  The stamp is part of the snapshot: read it
- * between the two reads of @seq.
+ * between the two reads of @seq.  The driver picks the counter at probe: the
+ * Arm generic counter (CNTVCT, which the RTOS core reads the same way) where
+ * the CPU implements the generic timer (every ARMv8 core, Cortex-A7/A15);
+ * else the Cortex-A9/A5 MPCore global timer (PERIPHBASE + 0x200, read
+ * high, low, high) when the DT describes an available
+ * "arm,cortex-a9-global-timer"; else none, and every stamp is 0.  A stamp
+ * of 0 means "no stamp", whatever the flags say.
  */
 struct vnlm_sync {
 	vnlm_u32 seq;
@@ -161,7 +177,8 @@ struct vnlm_sync {
  * @mtu: uplink MTU
  * @speed: Mbit/s or VNLM_SPEED_UNKNOWN
  * @duplex: VNLM_DUPLEX_*
- * @event_stamp: CNTVCT when Linux saw the event behind this snapshot
+ * @event_stamp: the counter's value when Linux saw the event behind this
+ *	snapshot (VNLM_SYNC_FLAG_CLOCK_MASK of the sync flags names it), or 0
  *
  * This is the reader's private copy (CPU byte order), not a shared layout.
  */
@@ -269,6 +286,21 @@ static inline int vnlm_read_snapshot(const void *region,
 		}
 	}
 	return -2;
+}
+
+/**
+ * vnlm_stamp_clock() - which counter a region's event stamps come from
+ * @region: an initialised region (vnlm_read_snapshot() did not return -1)
+ *
+ * The flags are written once, before the magic, when the driver takes the
+ * region, so one read after the magic is enough.
+ *
+ * Return: VNLM_CLOCK_GENERIC, VNLM_CLOCK_A9_GLOBAL or VNLM_CLOCK_NONE.
+ */
+static inline unsigned int vnlm_stamp_clock(const void *region)
+{
+	return vnlm_le16(VNLM_RD(region, VNLM_SYNC_FLAGS, vnlm_u16)) &
+	       VNLM_SYNC_FLAG_CLOCK_MASK;
 }
 #endif /* !__KERNEL__ */
 

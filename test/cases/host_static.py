@@ -143,9 +143,55 @@ def test_w1_no_pm_sleep():
             "callbacks dropped")
 
 
+# Generic timer reads in A32: CNTVCT/CNTPCT (mrrc p15, {0,1}, ..., c14) and
+# any CP15 c14 register (mrc/mcr p15, ..., c14, ...: CNTFRQ, CNTKCTL, ...).
+# Cortex-A9/A5 have no generic timer: each is an undefined instruction there.
+A32_GENERIC_TIMER = ("mrrc\t15, 0,", "mrrc\t15, 1,", "mrc\t15,", "mcr\t15,")
+
+
+def a32_timer_reads(ko):
+    """{function: [instruction, ...]} of the generic timer accesses in @ko."""
+    out = subprocess.run(["arm-linux-gnueabihf-objdump", "-d", ko], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    found, func = {}, "?"
+    for line in out.splitlines():
+        if line.endswith(">:"):
+            func = line.split("<", 1)[1][:-2]
+            continue
+        insn = line.split("\t", 2)[-1] if line.count("\t") >= 2 else ""
+        if insn.startswith(A32_GENERIC_TIMER) and "cr14" in insn:
+            found.setdefault(func, []).append(insn.strip())
+    return found
+
+
+def test_a32_timer_only_behind_the_check():
+    """Every 32-bit module of ours reads the generic timer only in
+    vnlm_clock_read(), which reaches it only when ID_PFR1 says the CPU has
+    one: a CNTVCT read anywhere else oopses a Cortex-A9 (i.MX6)."""
+    kos = sorted(glob.glob(os.path.join(board.BUILD, "lanes", "bookworm-armhf", "**", "*.ko"),
+                           recursive=True))
+    names = {os.path.basename(k) for k in kos}
+    want = {"vnet-link-mirror.ko", "amp-peer-ctl.ko", "vnlm-test-netdev.ko"}
+    if not want <= names:
+        raise AssertionError(f"armhf lane modules missing ({sorted(want - names)}): make lanes")
+    bad, seen = [], 0
+    for ko in kos:
+        for func, insns in a32_timer_reads(ko).items():
+            seen += len(insns)
+            if func != "vnlm_clock_read":
+                bad.append(f"{os.path.basename(ko)}: {func}: {'; '.join(insns)}")
+    if bad:
+        raise AssertionError("generic timer read outside vnlm_clock_read():\n" + "\n".join(bad))
+    if not seen:
+        raise AssertionError("no CNTVCT read found at all: the disassembly was not understood")
+    return f"{seen} CNTVCT read(s), all in vnlm_clock_read(), in {len(kos)} modules"
+
+
 HOST_TESTS = [
     ("driver builds with W=1 and no warning", test_w1),
     ("driver builds with W=1 on 5.10 without CONFIG_PM_SLEEP, no warning", test_w1_no_pm_sleep),
     ("sparse (C=2) reports nothing", test_sparse),
     ("checkpatch --strict reports nothing", test_checkpatch),
+    ("32-bit modules read the generic timer only behind the CPU's ID check",
+     test_a32_timer_only_behind_the_check),
 ]

@@ -7,7 +7,7 @@
  *
  *   insmod amp-peer-ctl.ko entry=0x5e000000 mpidr=2 arg=8
  *   echo 9 > /sys/module/amp_peer_ctl/parameters/raise    # SGI 9
- *   cat /sys/module/amp_peer_ctl/parameters/raised_stamp  # CNTVCT at raise
+ *   cat /sys/module/amp_peer_ctl/parameters/raised_stamp  # the stamp clock at raise
  */
 #include <linux/arm-smccc.h>
 #include <linux/device.h>
@@ -17,6 +17,7 @@
 #include <linux/psci.h>
 #include <uapi/linux/psci.h>
 
+#include "../../driver/vnlm_clock.h"
 #include "../../driver/vnlm_doorbell.h"
 
 static ulong entry;
@@ -33,7 +34,7 @@ MODULE_PARM_DESC(arg, "context id handed to the peer in x0 (r0 on 32-bit Arm)");
 
 static ulong raised_stamp;
 module_param(raised_stamp, ulong, 0444);
-MODULE_PARM_DESC(raised_stamp, "CNTVCT just before the last raise");
+MODULE_PARM_DESC(raised_stamp, "the driver's stamp clock just before the last raise");
 
 static ulong raised_count;
 module_param(raised_count, ulong, 0444);
@@ -41,6 +42,7 @@ MODULE_PARM_DESC(raised_count, "SGIs raised through this module");
 
 static struct vnlm_doorbell doorbells[VNLM_SGI_MAX + 1];
 static struct device *ctl_dev;
+static struct vnlm_clock ctl_clock;
 
 static int raise_set(const char *val, const struct kernel_param *kp)
 {
@@ -52,7 +54,7 @@ static int raise_set(const char *val, const struct kernel_param *kp)
 		return ret;
 	if (vnlm_check_sgi(sgi))
 		return -ERANGE;
-	raised_stamp = vnlm_timestamp();
+	raised_stamp = vnlm_clock_read(&ctl_clock);
 	vnlm_doorbell_ring(&doorbells[sgi], 0);
 	raised_count++;
 	return 0;
@@ -102,6 +104,7 @@ static int __init amp_peer_ctl_init(void)
 	ctl_dev = root_device_register("amp_peer_ctl");
 	if (IS_ERR(ctl_dev))
 		return PTR_ERR(ctl_dev);
+	vnlm_clock_init(ctl_dev, &ctl_clock);
 	for (sgi = 0; sgi <= VNLM_SGI_MAX; sgi++) {
 		ret = vnlm_doorbell_init(ctl_dev, &doorbells[sgi], &gic, mpidr, -1, sgi);
 		if (ret)

@@ -8,5 +8,6 @@
 #undef VNLM_EXPORT_FOR_KUNIT
 #define VNLM_EXPORT_FOR_KUNIT(sym)	static_assert(1)
 
+#include "../../driver/vnlm_clock.c"
 #include "../../driver/vnlm_doorbell.c"
 #include "../../driver/vnlm_rules.c"

@@ -34,12 +34,14 @@
 #include <linux/of.h>
 #include <linux/rtnetlink.h>
 #include <linux/version.h>
-#include <asm/arch_timer.h>
+
+#include "../../driver/vnlm_clock.h"
 
 static struct net_device *tnd;
 static int tnd_speed = SPEED_1000;
 static int tnd_duplex = DUPLEX_FULL;
 static u64 tnd_stop_stamp;
+static struct vnlm_clock tnd_clock;	/* the driver's choice, for stop_stamp */
 
 /* request_ops_lock: absent in 6.12 (Debian trixie), present in 7.3 */
 #define TND_HAVE_OPS_LOCK (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0))
@@ -55,7 +57,7 @@ static int tnd_open(struct net_device *ndev)
 
 static int tnd_stop(struct net_device *ndev)
 {
-	WRITE_ONCE(tnd_stop_stamp, __arch_counter_get_cntvct());
+	WRITE_ONCE(tnd_stop_stamp, vnlm_clock_read(&tnd_clock));
 	netif_stop_queue(ndev);
 	return 0;
 }
@@ -148,7 +150,7 @@ static const struct kernel_param_ops stop_stamp_ops = {
 };
 
 module_param_cb(stop_stamp, &stop_stamp_ops, NULL, 0444);
-MODULE_PARM_DESC(stop_stamp, "CNTVCT when ndo_stop last ran");
+MODULE_PARM_DESC(stop_stamp, "the driver's stamp clock when ndo_stop last ran");
 
 static int get_cpu_node_refs(char *buf, const struct kernel_param *kp)
 {
@@ -196,6 +198,8 @@ static int __init tnd_init(void)
 		free_netdev(ndev);
 		return ret;
 	}
+	/* devm on the netdev's own device: unmapped when it is released */
+	vnlm_clock_init(&ndev->dev, &tnd_clock);
 	tnd = ndev;
 	return 0;
 }
