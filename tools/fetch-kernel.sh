@@ -98,6 +98,12 @@ report() {
 	echo "$env"
 }
 if lane_ready; then
+	# The build root too: gone with a cleaned cache, or its package list
+	# changed (trixie-root.sh takes one as it is and rebuilds the other).
+	if [ -n "$kroot" ]; then
+		"$(dirname "$0")/$kroot-root.sh" "$cache" >/dev/null ||
+			die "no $kroot root to build in (tools/$kroot-root.sh $cache)"
+	fi
 	report
 	exit 0
 fi
