@@ -10,7 +10,8 @@
 #   make mutants    the mutation lane over driver/ (tools/mutants)
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
-#   make lanes      the other Debian kernels (5.10, 6.12 arm64; 6.1 armhf) and our modules
+#   make lanes      the other Debian kernels (5.10, 6.12, trixie's 6.12, the newest
+#                   (7.3) arm64; 6.1 armhf) and our modules
 #   make docs       the guides in Documentation/ as HTML (build/docs/html)
 #   make install-tools  vnlm-dtb and its man page (DESTDIR, PREFIX=/usr/local)
 #   make deps       host packages and the Debian arm64 kernel (automatic)
@@ -148,10 +149,13 @@ module-debug: debug-kernel
 		W=1 modules
 
 # The other Debian kernels the QEMU suites run on (armhf: the 32-bit board;
-# rt-arm64: PREEMPT_RT; armmp: the sabrelite board's non-LPAE kernel) (tools/fetch-kernel.sh
-# resolves each from its suite's metapackage), with the driver and the
-# test module built against each (tools/build-lane.sh, W=1 clean).
-LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64 bookworm-armmp
+# rt-arm64: PREEMPT_RT; bookworm-armmp: the sabrelite board's non-LPAE
+# kernel; trixie-arm64 and newest-arm64 build in a trixie root,
+# tools/trixie-root.sh, made as root) (tools/fetch-kernel.sh resolves each
+# from its suite's metapackage), with the driver and the test module built
+# against each (tools/build-lane.sh, W=1 clean).
+LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64 bookworm-armmp trixie-arm64 \
+	newest-arm64
 lanes: deps
 	@for lane in $(LANES); do \
 		tools/fetch-kernel.sh $(CACHE) $$lane && \

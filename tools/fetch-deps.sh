@@ -45,7 +45,8 @@ host_pkgs=(
 	python3                         # the test harness (standard library only)
 	python3-sphinx python3-docutils # make docs: the guides (sphinx-build); rst2man:
 	                                # vnlm-dtb's man page
-	debootstrap                     # make fresh-check: a minbase root
+	debootstrap                     # make fresh-check: a minbase root; the trixie
+	                                # build root of the trixie lanes (tools/trixie-root.sh)
 	dkms                            # packaging test: real dkms add/build/install of
 	                                # tools/dkms/dkms.conf in private trees
 )

@@ -12,6 +12,14 @@
  *   stop_stamp      (0444) CNTVCT when ndo_stop last ran
  *   cpu_node_refs   (0444) refcount of /cpus/cpu@1 (meaningful with
  *                   CONFIG_OF_DYNAMIC; -1 without)
+ *   ops_lock        (0444, set at insmod; default 1) request the netdev
+ *                   instance lock (dev->request_ops_lock, from the 6.15
+ *                   instance-lock series on): the core then runs tnd0's
+ *                   ndo and ethtool ops, and the notifiers of its up/down
+ *                   and state changes, with that lock held, as for real
+ *                   ops-locked NICs.  dummy requests it too but has no
+ *                   link settings: tnd0 is the uplink that has both.
+ *                   Reads 0 on kernels without the field.
  *
  * NETDEV_CHANGE rather than carrier off/on: a real PHY renegotiation drops
  * the carrier first, which the mirror must show as two changes (down, then
@@ -25,6 +33,7 @@
 #include <linux/netdevice.h>
 #include <linux/of.h>
 #include <linux/rtnetlink.h>
+#include <linux/version.h>
 
 #include "../../driver/vnlm_clock.h"
 
@@ -33,6 +42,12 @@ static int tnd_speed = SPEED_1000;
 static int tnd_duplex = DUPLEX_FULL;
 static u64 tnd_stop_stamp;
 static struct vnlm_clock tnd_clock;	/* the driver's choice, for stop_stamp */
+
+/* request_ops_lock: absent in 6.12 (Debian trixie), present in 7.3 */
+#define TND_HAVE_OPS_LOCK (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0))
+static bool tnd_ops_lock = TND_HAVE_OPS_LOCK;
+module_param_named(ops_lock, tnd_ops_lock, bool, 0444);
+MODULE_PARM_DESC(ops_lock, "request the netdev instance lock (6.15+; reads 0 without it)");
 
 static int tnd_open(struct net_device *ndev)
 {
@@ -171,6 +186,11 @@ static int __init tnd_init(void)
 	ndev->netdev_ops = &tnd_netdev_ops;
 	ndev->ethtool_ops = &tnd_ethtool_ops;
 	ndev->max_mtu = ETH_MAX_MTU;
+#if TND_HAVE_OPS_LOCK
+	ndev->request_ops_lock = tnd_ops_lock;
+#else
+	tnd_ops_lock = false;
+#endif
 	eth_hw_addr_random(ndev);
 	netif_carrier_on(ndev);
 	ret = register_netdev(ndev);
