@@ -203,7 +203,10 @@ static void mirror_publish(struct vnlm_mirror *mirror,
 		trace_vnlm_doorbell(mirror, stamp);
 	}
 	if (raised) {
-		unsigned long hold = msecs_to_jiffies(mirror->params.announce_hold_ms);
+		/* + 1: a raise late in a jiffy would otherwise be cleared up
+		 * to one tick (4 ms at HZ=250) before the hold is over
+		 */
+		unsigned long hold = msecs_to_jiffies(mirror->params.announce_hold_ms) + 1;
 
 		mirror->announce_until = jiffies + hold;
 		mod_delayed_work(system_wq, &mirror->announce_work, hold);
