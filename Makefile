@@ -7,7 +7,7 @@
 #   make shell      the same board, left at the guest shell
 #   make check      every test, host-side and in QEMU (TAP)
 #   make bench      benchmarks with ratios against same-run baselines
-#   make mutants    the mutation lane over driver/ (tools/mutants)
+#   make mutants    the mutation lane over driver/ (scripts/mutants)
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
 #   make lanes      the other Debian kernels (5.10, 6.12, trixie's 6.12, the newest
@@ -73,8 +73,8 @@ else
 all: module
 endif
 
-$(DEPS_STAMP): tools/fetch-deps.sh
-	tools/fetch-deps.sh $(CACHE)
+$(DEPS_STAMP): scripts/fetch-deps.sh
+	scripts/fetch-deps.sh $(CACHE)
 	touch $@
 
 deps: $(DEPS_STAMP)
@@ -94,12 +94,12 @@ dkms-source:
 	tools/dkms/stage.sh $(BUILD)/dkms
 
 # The virt peers run lwIP too (PEER_MODE_LWIP): Debian's lwip source
-# package, fetched and unpacked into CACHE once (tools/fetch-lwip.sh); a
+# package, fetched and unpacked into CACHE once (scripts/fetch-lwip.sh); a
 # failed fetch fails the build.
 
 peer: deps
 	mkdir -p $(BUILD)
-	lwip=$$(tools/fetch-lwip.sh $(CACHE)) && \
+	lwip=$$(scripts/fetch-lwip.sh $(CACHE)) && \
 	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE) LWIP_DIR="$$lwip"
 
 testmods: deps
@@ -131,14 +131,14 @@ DEBUG_SRC := $(BUILD)/debug-src
 
 # The checker kernel: built once per fragment/source version, kept in CACHE.
 debug-kernel: deps
-	@dir=$$(tools/build-debug-kernel.sh $(CACHE)) && \
+	@dir=$$(scripts/build-debug-kernel.sh $(CACHE)) && \
 	ver=$$(ls $$dir/modroot/lib/modules) && \
 	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-builtin" \
 		"$$dir/linux-source-6.1" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV) && \
 	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-modular" \
 		"$$dir/linux-source-6.1" "$$dir/modroot-modular/lib/modules/$$ver" > $(DEBUG_MOD_ENV)
 
-# The debug kernel has the driver in-tree and built in (tools/intree-series.sh,
+# The debug kernel has the driver in-tree and built in (scripts/intree-series.sh,
 # =y); only the test module is built against it, from a copy (it compiles
 # the driver's doorbell code in) so the two builds never share object files.
 module-debug: debug-kernel
@@ -151,30 +151,30 @@ module-debug: debug-kernel
 # The other Debian kernels the QEMU suites run on (armhf: the 32-bit board;
 # rt-arm64: PREEMPT_RT; bookworm-armmp: the sabrelite board's non-LPAE
 # kernel; trixie-arm64 and newest-arm64 build in a trixie root,
-# tools/trixie-root.sh, made as root) (tools/fetch-kernel.sh resolves each
+# scripts/trixie-root.sh, made as root) (scripts/fetch-kernel.sh resolves each
 # from its suite's metapackage), with the driver and the test module built
-# against each (tools/build-lane.sh, W=1 clean).
+# against each (scripts/build-lane.sh, W=1 clean).
 LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64 bookworm-armmp trixie-arm64 \
 	newest-arm64
 lanes: deps
 	@for lane in $(LANES); do \
-		tools/fetch-kernel.sh $(CACHE) $$lane && \
-		tools/build-lane.sh $(CACHE) $(BUILD) $$lane || exit 1; \
+		scripts/fetch-kernel.sh $(CACHE) $$lane && \
+		scripts/build-lane.sh $(CACHE) $(BUILD) $$lane || exit 1; \
 	done
 
 # Debian's kexec-tools for the arm64 guest (the kexec test), with its libraries.
 kexec-userland: deps
-	tools/fetch-kexec.sh $(CACHE)
+	scripts/fetch-kexec.sh $(CACHE)
 
 # U-Boot with CONFIG_OF_LIBFDT_OVERLAY from Debian's u-boot source package
 # (Debian's binary lacks it): built once per source version and config
-# fragment, kept in CACHE/uboot/ (tools/build-uboot.sh), for QEMU virt
+# fragment, kept in CACHE/uboot/ (scripts/build-uboot.sh), for QEMU virt
 # (qemu_arm64: the uboot-overlay-* suites) and the i.MX6Quad sabrelite
 # (mx6qsabrelite: the uboot-sabrelite suite).  Not in `all`: the module
 # needs no U-Boot.
 uboot: deps
-	@tools/build-uboot.sh $(CACHE)
-	@tools/build-uboot.sh $(CACHE) mx6qsabrelite
+	@scripts/build-uboot.sh $(CACHE)
+	@scripts/build-uboot.sh $(CACHE) mx6qsabrelite
 
 run: all
 	$(PYTHON) test/harness/demo.py
@@ -191,8 +191,8 @@ check: all module-debug lanes kexec-userland uboot
 # not measured, and why, and counts the goal missed.
 bench: all
 	@echo "bench: the PREEMPT_RT kernel (lane rt-arm64) the rt-window goal is measured on"
-	@tools/fetch-kernel.sh $(CACHE) rt-arm64 >/dev/null && \
-		tools/build-lane.sh $(CACHE) $(BUILD) rt-arm64 || \
+	@scripts/fetch-kernel.sh $(CACHE) rt-arm64 >/dev/null && \
+		scripts/build-lane.sh $(CACHE) $(BUILD) rt-arm64 || \
 		echo "bench: no PREEMPT_RT kernel (fetch-kernel.sh rt-arm64 failed above)"
 	$(PYTHON) test/bench/bench.py $(BENCH_ARGS)
 
@@ -203,7 +203,7 @@ fuzz: fuzzer
 # The README's promise on a machine that has nothing: a debootstrap minbase
 # root, a fresh clone, `make run` and `make`.  Needs no `make deps` here.
 fresh-check:
-	tools/fresh-check.sh $(CACHE)
+	scripts/fresh-check.sh $(CACHE)
 
 clean:
 	-$(KMAKE) M=$(CURDIR)/driver clean
@@ -220,7 +220,7 @@ ARM_CROSS_COMPILE ?= arm-linux-gnueabihf-
 .PHONY: peer-arm guest-tools-arm peer-imx6
 peer-arm: deps
 	mkdir -p $(BUILD)
-	lwip=$$(tools/fetch-lwip.sh $(CACHE)) && \
+	lwip=$$(scripts/fetch-lwip.sh $(CACHE)) && \
 	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE) \
 		LWIP_DIR="$$lwip"
 
@@ -234,8 +234,8 @@ guest-tools-arm: deps
 	mkdir -p $(BUILD)/guest-tools-arm
 	$(MAKE) -C test/guest-tools O=$(BUILD)/guest-tools-arm CROSS_COMPILE=$(ARM_CROSS_COMPILE)
 
-# The mutation lane (tools/mutants): each mutant of driver/ built and run
+# The mutation lane (scripts/mutants): each mutant of driver/ built and run
 # against the suites that should kill it; exit 1 on any survivor.
 .PHONY: mutants
 mutants: all
-	$(PYTHON) tools/mutants/run.py $(MUTANTS)
+	$(PYTHON) scripts/mutants/run.py $(MUTANTS)

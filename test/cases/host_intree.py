@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""The driver as a kernel tree takes it: tools/intree-series.sh's patches,
-applied by tools/build-debug-kernel.sh to Debian's linux-source-6.1 (the
+"""The driver as a kernel tree takes it: scripts/intree-series.sh's patches,
+applied by scripts/build-debug-kernel.sh to Debian's linux-source-6.1 (the
 debug kernel's tree, where the driver is built in), judged with what a
 maintainer runs there: W=1, checkpatch --strict with the tree, and
 make dt_binding_check."""
@@ -56,14 +56,14 @@ def test_series():
 
 
 def test_series_reproducible():
-    # tools/build-debug-kernel.sh keys its cache on the series' bytes: a
+    # scripts/build-debug-kernel.sh keys its cache on the series' bytes: a
     # series that differs from run to run rebuilds the debug kernel (8-9
     # minutes) in every make check.  Made again here, by the build script
     # itself, it must equal the one the debug kernel was built from, byte
     # for byte.
     top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([os.path.join(top, "tools", "build-debug-kernel.sh"), "--series", tmp],
+        subprocess.run([os.path.join(top, "scripts", "build-debug-kernel.sh"), "--series", tmp],
                        check=True, stdout=subprocess.DEVNULL)
         out = os.path.join(tmp, "patches")
         built = os.path.join(tree_dir(), "patches")

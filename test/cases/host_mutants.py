@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""The mutation lane (tools/mutants) in make check: every mutant's text
+"""The mutation lane (scripts/mutants) in make check: every mutant's text
 still matches the driver exactly once, and a smoke of a few mutants shows
 the machinery kills them.  Also the host unit test of the GICv3 SGI
 packing, which the board cannot check (its RTOS core is MPIDR 2: Aff1,
@@ -13,7 +13,7 @@ import tempfile
 
 import board
 
-RUNNER = os.path.join(board.TOP, "tools", "mutants", "run.py")
+RUNNER = os.path.join(board.TOP, "scripts", "mutants", "run.py")
 
 
 def runner(*args, timeout):

@@ -35,7 +35,7 @@ The command lines are those of, as read with the search tool:
       KCFLAGS="$(LINUX_CFLAGS)" INSTALL_MOD_PATH=$(TARGET_DIR)
       CROSS_COMPILE="$(TARGET_CROSS)" WERROR=0 REGENERATE_PARSERS=1 DEPMOD=true
     LINUX_MAKE_ENV = $(HOST_MAKE_ENV) BR_BINARIES_DIR=$(BINARIES_DIR)
-  DKMS: Debian bookworm's dkms 3.0.10 itself (tools/fetch-deps.sh installs it).
+  DKMS: Debian bookworm's dkms 3.0.10 itself (scripts/fetch-deps.sh installs it).
 
 Every run has apt-get, apt-cache, dpkg, dpkg-query and sudo first on PATH
 as stubs that leave a mark and fail, and no CACHE of the caller's: the
@@ -238,7 +238,7 @@ def test_makefile_flow():
     for goal in (["module"], []):
         out = dry(n + goal, tree, env)
         lines = out.splitlines()
-        deps = [i for i, l in enumerate(lines) if "tools/fetch-deps.sh" in l]
+        deps = [i for i, l in enumerate(lines) if "scripts/fetch-deps.sh" in l]
         build = [i for i, l in enumerate(lines) if mod in l and f"-C {kh}" in l]
         expect(deps and build and deps[0] < build[0],
                f"make {' '.join(goal)} without KDIR: deps must come before the module:\n{out}")
@@ -466,7 +466,7 @@ def test_dkms():
     staging install does (depmod would read /lib/modules/<release>)."""
     path = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
     dkms = shutil.which("dkms", path=path)
-    expect(dkms, "no dkms (tools/fetch-deps.sh installs it: make deps)")
+    expect(dkms, "no dkms (scripts/fetch-deps.sh installs it: make deps)")
     work = workdir("dkms")
     src, build, release = kernel()
     # `make dkms-source` stages into $(BUILD)/dkms: that is the --sourcetree.

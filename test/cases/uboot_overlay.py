@@ -2,7 +2,7 @@
 """U-Boot applies the board's DT overlays at boot, as boards ship it: the
 instances come only from dts/*.dtso compiled to .dtbo, never from the DTB
 QEMU hands U-Boot.  U-Boot is Debian's source package built with
-CONFIG_OF_LIBFDT_OVERLAY (tools/build-uboot.sh, `make uboot`).
+CONFIG_OF_LIBFDT_OVERLAY (scripts/build-uboot.sh, `make uboot`).
 
 uboot-overlay-script: a mkimage boot script loads a base DTB built with
 `dtc -@`, `fdt apply`s each overlay to a scratch copy first (a failed apply

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """U-Boot boots the i.MX6Quad sabrelite as on a real board (issue 21):
 U-Boot for mx6qsabrelite, built from Debian's u-boot source with overlay
-support (tools/build-uboot.sh mx6qsabrelite), copies the RTOS image into
+support (scripts/build-uboot.sh mx6qsabrelite), copies the RTOS image into
 the RTOS's memory, releases CPU 3 at it through the i.MX6 SRC (`cpu 3
 release`), takes CPU 3 out of the kernel package's own imx6q-sabrelite.dtb,
 applies dts/imx6q-sabrelite-amp.dtso with `fdt apply`, moves the instance's

@@ -79,8 +79,8 @@ def board_info(kind="virt"):
 
 # Kernels the QEMU suites run on.  "debian": bookworm's arm64 kernel (the
 # one `make` builds against); "debug": the checker kernel built by
-# tools/build-debug-kernel.sh; the others are Debian kernels fetched by
-# tools/fetch-kernel.sh (their env files name the lane).
+# scripts/build-debug-kernel.sh; the others are Debian kernels fetched by
+# scripts/fetch-kernel.sh (their env files name the lane).
 FLAVOUR_ENV = {
     "debian": "kernel.env",
     "debug": "debug-kernel.env",
@@ -442,7 +442,7 @@ KEXEC_ROOT = os.path.join(CACHE, "kexec-arm64", "root")
 
 def kexec_files():
     """Debian's /sbin/kexec (arm64) and every shared library it loads, from
-    tools/fetch-kexec.sh's unpacked packages, as initramfs extra_files."""
+    scripts/fetch-kexec.sh's unpacked packages, as initramfs extra_files."""
     libdirs = [os.path.join(KEXEC_ROOT, d) for d in
                ("lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu", "lib")]
     files = [(os.path.join(KEXEC_ROOT, "sbin/kexec"), "/sbin/kexec")]
@@ -672,12 +672,12 @@ def uboot_env_drive(out_dir, env_txt):
 
 def overlay_uboot(uboot_board="qemu_arm64"):
     """U-Boot with CONFIG_OF_LIBFDT_OVERLAY, built from Debian's source by
-    tools/build-uboot.sh (`make uboot`, which `make check` runs first): the
+    scripts/build-uboot.sh (`make uboot`, which `make check` runs first): the
     path of its image for this tree's config fragment (a cache hit; it
     builds, about 1.5 min of CPU, only if `make uboot` was skipped).
     @uboot_board: qemu_arm64 (u-boot.bin) or mx6qsabrelite (the ELF u-boot)."""
     try:
-        out = subprocess.run([os.path.join(TOP, "tools", "build-uboot.sh"),
+        out = subprocess.run([os.path.join(TOP, "scripts", "build-uboot.sh"),
                               CACHE, uboot_board], check=True, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except subprocess.CalledProcessError as exc:

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """U-Boot boots the i.MX6Quad sabrelite as on a real board: U-Boot built
-from Debian's u-boot source for mx6qsabrelite (tools/build-uboot.sh
+from Debian's u-boot source for mx6qsabrelite (scripts/build-uboot.sh
 mx6qsabrelite) starts from QEMU's -kernel, and everything after that is
 typed at its prompt: it copies the RTOS image into the RTOS's memory,
 releases CPU 3 at it through the i.MX6 SRC (`cpu 3 release`), takes CPU 3

@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build the driver and the test module against one fetched Debian kernel
-# lane (tools/fetch-kernel.sh), from a copy of the sources so that lanes
+# lane (scripts/fetch-kernel.sh), from a copy of the sources so that lanes
 # never share object files, into BUILD/lanes/LANE/.
 #
 # A lane whose env names KBUILD_ROOT (the trixie lanes: their kbuild needs
-# a newer libc than the host's) builds inside that root (tools/in-root.sh):
+# a newer libc than the host's) builds inside that root (scripts/in-root.sh):
 # the cache and BUILD/lanes/LANE are bind-mounted at their own paths, so
 # the headers, the env's paths and the build log read the same inside.
 #
-# Usage: tools/build-lane.sh CACHE_DIR BUILD_DIR LANE [MAKE_VAR=VALUE...]
+# Usage: scripts/build-lane.sh CACHE_DIR BUILD_DIR LANE [MAKE_VAR=VALUE...]
 #   (extra variables reach the kernel's make, e.g. C=2 for sparse)
 set -euo pipefail
 
@@ -23,7 +23,7 @@ lane=${3:?usage: build-lane.sh CACHE_DIR BUILD_DIR LANE}
 shift 3
 top=$(cd "$(dirname "$0")/.." && pwd)
 env="$cache/kernels/$lane.env"
-[ -s "$env" ] || { echo "build-lane: no $env (tools/fetch-kernel.sh $cache $lane)" >&2; exit 1; }
+[ -s "$env" ] || { echo "build-lane: no $env (scripts/fetch-kernel.sh $cache $lane)" >&2; exit 1; }
 # shellcheck disable=SC1090
 . "$env"
 
@@ -38,8 +38,8 @@ find "$out" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' \
 in_root=()
 if [ -n "${KBUILD_ROOT:-}" ]; then
 	[ -x "$KBUILD_ROOT/bin/sh" ] ||
-		{ echo "build-lane: $lane: no build root $KBUILD_ROOT (tools/fetch-kernel.sh $cache $lane)" >&2; exit 1; }
-	in_root=("$top/tools/in-root.sh" "$KBUILD_ROOT" "$cache:$out")
+		{ echo "build-lane: $lane: no build root $KBUILD_ROOT (scripts/fetch-kernel.sh $cache $lane)" >&2; exit 1; }
+	in_root=("$top/scripts/in-root.sh" "$KBUILD_ROOT" "$cache:$out")
 fi
 # shellcheck disable=SC2086
 km() {

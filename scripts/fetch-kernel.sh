@@ -3,7 +3,7 @@
 #
 # Fetch and unpack one real Debian kernel per lane (image, headers and the
 # kbuild they were built with) into CACHE/kernels/root-LANE-ABI/, and write
-# CACHE/kernels/LANE.env for tools/build-lane.sh and the test harness.
+# CACHE/kernels/LANE.env for scripts/build-lane.sh and the test harness.
 #
 #   lane             metapackage             suites
 #   bookworm-arm64   linux-image-arm64       bookworm, -updates, -security
@@ -20,8 +20,8 @@
 # The trixie lanes' kbuild (fixdep, modpost; amd64) needs libc6 >= 2.38,
 # which the bookworm host does not have (2.36), and their kernels were
 # built with gcc-14: their modules build in a trixie root
-# (tools/trixie-root.sh), named in the env file as KBUILD_ROOT, in which
-# tools/build-lane.sh runs the kernel's make.  Making and entering that root
+# (scripts/trixie-root.sh), named in the env file as KBUILD_ROOT, in which
+# scripts/build-lane.sh runs the kernel's make.  Making and entering that root
 # needs root (a user with sudo is asked through sudo).
 #
 # Debian's 7.x packaging splits the image: linux-image-ABI is a small
@@ -45,7 +45,7 @@
 #
 # A lane already unpacked costs nothing (no apt, no network).
 #
-# Usage: tools/fetch-kernel.sh CACHE_DIR LANE   (prints the env file's path)
+# Usage: scripts/fetch-kernel.sh CACHE_DIR LANE   (prints the env file's path)
 set -euo pipefail
 
 usage="usage: fetch-kernel.sh CACHE_DIR bookworm-arm64|bullseye-arm64|backports-arm64|rt-arm64|bookworm-armhf|bookworm-armmp|trixie-arm64|newest-arm64"
@@ -105,7 +105,7 @@ if lane_ready; then
 	# changed (trixie-root.sh takes one as it is and rebuilds the other).
 	if [ -n "$kroot" ]; then
 		"$(dirname "$0")/$kroot-root.sh" "$cache" >/dev/null ||
-			die "no $kroot root to build in (tools/$kroot-root.sh $cache)"
+			die "no $kroot root to build in (scripts/$kroot-root.sh $cache)"
 	fi
 	report
 	exit 0
@@ -409,7 +409,7 @@ fi
 
 # The root the modules build in (trixie lanes), made once per cache.
 kbuild_root=
-# The cache is seen inside at its own path (tools/in-root.sh).
+# The cache is seen inside at its own path (scripts/in-root.sh).
 in_kroot() {
 	if [ -n "$kbuild_root" ]; then
 		"$(dirname "$0")/in-root.sh" "$kbuild_root" "$cache" "$@"
@@ -419,7 +419,7 @@ in_kroot() {
 }
 if [ -n "$kroot" ]; then
 	kbuild_root=$("$(dirname "$0")/$kroot-root.sh" "$cache") ||
-		die "no $kroot root to build in (tools/$kroot-root.sh $cache)"
+		die "no $kroot root to build in (scripts/$kroot-root.sh $cache)"
 	# fixdep without arguments prints its usage: it runs there.
 	out=$(in_kroot "$hdir/scripts/basic/fixdep" 2>&1 || true)
 	grep -qi usage <<<"$out" || die "$kbuild's fixdep does not run in $kbuild_root: $out"

@@ -5,7 +5,7 @@
 # (Debian's patches applied by dpkg-source), for the RTOS test peer, which
 # builds lwIP's core freestanding (NO_SYS=1; test/rtos-peer/lwip/).
 #
-# The source is reached as tools/build-uboot.sh reaches u-boot's: through a
+# The source is reached as scripts/build-uboot.sh reaches u-boot's: through a
 # private apt view with one deb-src line (CACHE/lwip/apt-view/: own sources,
 # lists and cache, on the host's own Debian mirror); the system's apt
 # configuration is never touched and no root is needed (apt-get source
@@ -13,7 +13,7 @@
 # taken (nothing pinned); the unpacked tree is cached per version in
 # CACHE/lwip/VERSION/src, so a second run costs nothing.
 #
-# Usage: tools/fetch-lwip.sh CACHE_DIR   (prints the path of the source tree)
+# Usage: scripts/fetch-lwip.sh CACHE_DIR   (prints the path of the source tree)
 set -euo pipefail
 
 cache=${1:?usage: fetch-lwip.sh CACHE_DIR}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Run a command inside a build root (tools/trixie-root.sh) with host
+# Run a command inside a build root (scripts/trixie-root.sh) with host
 # directories bind-mounted at the same paths, so the kernel's make sees the
 # cache (headers, kbuild) and the build directory under the names the env
 # files and the headers' Makefile carry.  The mounts live in a private mount
@@ -14,7 +14,7 @@
 # sudo as that user again (chroot --userspec), so the files it writes into
 # the bind-mounted directories stay the user's.
 #
-# Usage: tools/in-root.sh [--user UID:GID] ROOT DIR[:DIR...] COMMAND [ARGS...]
+# Usage: scripts/in-root.sh [--user UID:GID] ROOT DIR[:DIR...] COMMAND [ARGS...]
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -12,7 +12,7 @@
 #   CACHE/fresh/archives/     downloaded .deb files (apt still installs them)
 # Each run unpacks a new root from the tarball and removes it at the end.
 #
-# Usage: tools/fresh-check.sh CACHE_DIR   (as root, or with sudo)
+# Usage: scripts/fresh-check.sh CACHE_DIR   (as root, or with sudo)
 # Exit 0 when both commands work; otherwise 1, naming what was missing.
 set -euo pipefail
 

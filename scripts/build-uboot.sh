@@ -5,10 +5,10 @@
 # source package for bookworm (Debian's patches applied by dpkg-source), for
 # one of two boards:
 #   qemu_arm64     (default) the QEMU virt board: qemu_arm64_defconfig plus
-#                  tools/uboot/vnlm-overlay.config, aarch64-linux-gnu-;
+#                  scripts/uboot/vnlm-overlay.config, aarch64-linux-gnu-;
 #                  the result is u-boot.bin (QEMU -bios).
 #   mx6qsabrelite  the NXP i.MX6Quad SABRE Lite (QEMU -M sabrelite):
-#                  mx6qsabrelite_defconfig plus tools/uboot/vnlm-sabrelite.config,
+#                  mx6qsabrelite_defconfig plus scripts/uboot/vnlm-sabrelite.config,
 #                  arm-linux-gnueabihf-; the result is the ELF `u-boot`
 #                  (QEMU -kernel; the DTB embedded, as QEMU's docs ask).
 # Debian's binary u-boot-qemu lacks CONFIG_OF_LIBFDT_OVERLAY, so `fdt apply`
@@ -16,7 +16,7 @@
 #
 # The source is reached through a private apt view with one deb-src line
 # (CACHE/uboot/apt-view/: own sources, lists and cache, on the host's
-# own Debian mirror), as tools/fetch-kernel.sh does: the system's apt
+# own Debian mirror), as scripts/fetch-kernel.sh does: the system's apt
 # configuration is never touched and no root is needed (apt-get source
 # --download-only, dpkg-source -x).
 #
@@ -24,7 +24,7 @@
 # the defconfig, the cross compiler and the fragment: a second run costs
 # nothing.
 #
-# Usage: tools/build-uboot.sh CACHE_DIR [BOARD]
+# Usage: scripts/build-uboot.sh CACHE_DIR [BOARD]
 #   prints the path of the image (u-boot.bin for qemu_arm64, u-boot for
 #   mx6qsabrelite)
 set -euo pipefail

@@ -16,7 +16,7 @@ TAP line ending the run.  A mutant is
 Closing line: `N killed, M survived, E equivalent`; exit 1 on any
 survivor, stale mutant or error.
 
-  tools/mutants/run.py [--smoke] [--check] [--gic 2|3] [ID ...]
+  scripts/mutants/run.py [--smoke] [--check] [--gic 2|3] [ID ...]
 """
 
 import argparse

@@ -8,7 +8,7 @@
 # (nothing is installed) and unpacked into CACHE/kexec-arm64/root.  Rerun
 # only when bookworm's kexec-tools version changes.
 #
-# Usage: tools/fetch-kexec.sh CACHE_DIR
+# Usage: scripts/fetch-kexec.sh CACHE_DIR
 set -euo pipefail
 
 cache=$(cd "${1:?usage: fetch-kexec.sh CACHE_DIR}" && pwd)

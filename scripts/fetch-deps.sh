@@ -5,7 +5,7 @@
 # kernel (image, headers, busybox) into a cache outside git.  Idempotent:
 # a second run with everything present costs only the package checks.
 #
-# Usage: tools/fetch-deps.sh CACHE_DIR
+# Usage: scripts/fetch-deps.sh CACHE_DIR
 set -euo pipefail
 
 cache=${1:?usage: fetch-deps.sh CACHE_DIR}
@@ -29,13 +29,13 @@ host_pkgs=(
 	libfdt-dev                      # vnlm-dtb and the fuzzer
 	u-boot-qemu u-boot-tools        # U-Boot boot test: u-boot.bin, mkimage, mkenvimage
 	dpkg-dev                        # dpkg-source -x: Debian's u-boot source with its
-	                                # patches (tools/build-uboot.sh, make uboot)
+	                                # patches (scripts/build-uboot.sh, make uboot)
 	dt-schema                       # dt-validate, dt-doc-validate
 	cpio gzip                       # guest initramfs
 	xz-utils                        # linux-source-6.1.tar.xz
 	linux-kbuild-6.1                # kbuild scripts for Debian's unpacked headers
 	linux-source-6.1                # checkpatch.pl, the debug kernel, the armhf
-	                                # lane's 32-bit modpost (tools/fetch-kernel.sh)
+	                                # lane's 32-bit modpost (scripts/fetch-kernel.sh)
 	sparse perl                     # C=2, checkpatch
 	python3-ply yamllint            # in-tree checks: checkpatch's spdxcheck.py,
 	                                # make dt_binding_check
@@ -46,7 +46,7 @@ host_pkgs=(
 	python3-sphinx python3-docutils # make docs: the guides (sphinx-build); rst2man:
 	                                # vnlm-dtb's man page
 	debootstrap                     # make fresh-check: a minbase root; the trixie
-	                                # build root of the trixie lanes (tools/trixie-root.sh)
+	                                # build root of the trixie lanes (scripts/trixie-root.sh)
 	dkms                            # packaging test: real dkms add/build/install of
 	                                # tools/dkms/dkms.conf in private trees
 )

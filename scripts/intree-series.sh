@@ -11,10 +11,10 @@
 #        its sysfs ABI document and their MAINTAINERS lines
 #
 # In the tree the code is written for that kernel: the version
-# conditionals of vnlm_compat.h are resolved for it (tools/version-flatten.py)
+# conditionals of vnlm_compat.h are resolved for it (scripts/version-flatten.py)
 # and the ABI header sits beside the driver.
 #
-# Usage: tools/intree-series.sh KERNEL_TREE OUT_DIR
+# Usage: scripts/intree-series.sh KERNEL_TREE OUT_DIR
 #   (prints the patch files; apply with `git apply` or `patch -p1`)
 set -euo pipefail
 
@@ -32,14 +32,14 @@ binding=Documentation/devicetree/bindings/net/linux,virtio-net-link-mirror.yaml
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The same sources give the same bytes: tools/build-debug-kernel.sh keys
+# The same sources give the same bytes: scripts/build-debug-kernel.sh keys
 # its cache on the series, so a clock in the Date: and From <sha> lines
 # would rebuild the debug kernel on every run.  The date is
 # SOURCE_DATE_EPOCH when set, else that of the last commit touching what
 # the series is made from, else a fixed one (a tree with no git history).
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
 	SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct -- driver include bindings \
-		tools/intree-series.sh tools/version-flatten.py 2>/dev/null || true)
+		scripts/intree-series.sh scripts/version-flatten.py 2>/dev/null || true)
 fi
 stamp="@${SOURCE_DATE_EPOCH:-1767225600} +0000"
 export GIT_AUTHOR_DATE="$stamp" GIT_COMMITTER_DATE="$stamp"
@@ -108,7 +108,7 @@ for f in "$top"/driver/*.c "$top"/driver/*.h; do
 	case "$f" in *.mod.c) continue ;; esac
 	cp "$f" "$work/$dir/"
 done
-python3 "$top/tools/version-flatten.py" "$kver" <"$top/driver/vnlm_compat.h" \
+python3 "$top/scripts/version-flatten.py" "$kver" <"$top/driver/vnlm_compat.h" \
 	>"$work/$dir/vnlm_compat.h"
 cp "$top/driver/Kconfig" "$work/$dir/Kconfig"
 # In the tree the ABI header is found beside the driver.

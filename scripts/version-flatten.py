@@ -5,7 +5,7 @@ kernel, as code merged into that kernel would be written: every
 `#if/#elif LINUX_VERSION_CODE <op> KERNEL_VERSION(a, b, c)` branch is
 decided, the others (include guards, #ifndef) are kept as they are.
 
-  tools/version-flatten.py 6.1 < vnlm_compat.h > flat.h
+  scripts/version-flatten.py 6.1 < vnlm_compat.h > flat.h
 
 Exit 1 on a version conditional it cannot decide (so a new form of
 conditional is never passed through unresolved).

@@ -8,15 +8,15 @@
 # unchanged.
 #
 # The driver goes in as a maintainer would take it: the patch series of
-# tools/intree-series.sh applied to the tree, CONFIG_VNET_LINK_MIRROR=y
+# scripts/intree-series.sh applied to the tree, CONFIG_VNET_LINK_MIRROR=y
 # and its KUnit suite =y; the series stays in patches/ beside the tree for
 # make check's in-tree checks (test/cases/host_intree.py).  That Image is
 # kept as Image-builtin.  A copy of the built tree is then rebuilt with
 # both =m (incremental), kept as Image-modular with its modules in
 # modroot-modular, so the KUnit suite is run both ways.
 #
-# Usage: tools/build-debug-kernel.sh CACHE_DIR   (prints the build dir)
-#        tools/build-debug-kernel.sh --series DIR
+# Usage: scripts/build-debug-kernel.sh CACHE_DIR   (prints the build dir)
+#        scripts/build-debug-kernel.sh --series DIR
 #            only make the series the cache key is taken from, in DIR/patches
 #            (make check compares it with the one the cached kernel has)
 set -euo pipefail
@@ -31,7 +31,7 @@ usage="usage: build-debug-kernel.sh CACHE_DIR | --series DIR"
 make_series() {
 	tar -C "$1" -xf "$tarball" linux-source-6.1/Makefile linux-source-6.1/MAINTAINERS \
 		linux-source-6.1/drivers/net/Kconfig linux-source-6.1/drivers/net/Makefile
-	"$top/tools/intree-series.sh" "$1/linux-source-6.1" "$1/patches" >/dev/null
+	"$top/scripts/intree-series.sh" "$1/linux-source-6.1" "$1/patches" >/dev/null
 }
 
 if [ "${1:-}" = --series ]; then

@@ -6,15 +6,15 @@
 # trixie-backports' linux-kbuild-* (amd64) need libc6 >= 2.38 (bookworm has
 # 2.36), so their fixdep and modpost run only in a root of their own suite.
 # Trixie's kernels are built with gcc-14, which the root brings as well.
-# tools/fetch-kernel.sh names the root in the lane's env (KBUILD_ROOT) and
-# tools/build-lane.sh runs the kernel's make inside it.
+# scripts/fetch-kernel.sh names the root in the lane's env (KBUILD_ROOT) and
+# scripts/build-lane.sh runs the kernel's make inside it.
 #
 # Built once into CACHE/roots/trixie/ and reused: a root whose stamp names
 # the same package list is taken as it is (no apt, no network).  A changed
 # list rebuilds it from nothing, so nothing installed by hand can hide in it.
 # One build at a time (flock); the root appears by rename only when whole.
 #
-# Usage: tools/trixie-root.sh CACHE_DIR   (prints the root's path; needs
+# Usage: scripts/trixie-root.sh CACHE_DIR   (prints the root's path; needs
 #        root for debootstrap and chroot: a user with sudo is asked once,
 #        only when the root is built)
 set -euo pipefail
@@ -60,7 +60,7 @@ command -v debootstrap >/dev/null || die "debootstrap not found (make deps)"
 command -v unshare >/dev/null || die "unshare not found (util-linux)"
 
 # The Debian mirrors the host already uses (its apt sources), never a
-# name in git: as tools/fetch-kernel.sh finds them.
+# name in git: as scripts/fetch-kernel.sh finds them.
 host_uris() {
 	local f
 	for f in /etc/apt/sources.list.d/*.sources; do
