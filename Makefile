@@ -95,12 +95,16 @@ dkms-source:
 
 # The virt peers run lwIP too (PEER_MODE_LWIP): Debian's lwip source
 # package, fetched and unpacked into CACHE once (scripts/fetch-lwip.sh); a
-# failed fetch fails the build.
+# failed fetch fails the build.  The path is kept in a file of its own, so
+# that the recipes calling $(MAKE) (which even `make -n` runs) never fetch.
+LWIP_PATH := $(CACHE)/lwip.path
+$(LWIP_PATH): scripts/fetch-lwip.sh $(DEPS_STAMP)
+	scripts/fetch-lwip.sh $(CACHE) >$@.tmp && mv $@.tmp $@
 
-peer: deps
+peer: deps $(LWIP_PATH)
 	mkdir -p $(BUILD)
-	lwip=$$(scripts/fetch-lwip.sh $(CACHE)) && \
-	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE) LWIP_DIR="$$lwip"
+	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE) \
+		LWIP_DIR="$$(cat $(LWIP_PATH))"
 
 testmods: deps
 	$(KMAKE) M=$(CURDIR)/test/kmod W=1 modules
@@ -218,11 +222,10 @@ distclean: clean
 # and our modules for it are the bookworm-armhf lane.
 ARM_CROSS_COMPILE ?= arm-linux-gnueabihf-
 .PHONY: peer-arm guest-tools-arm peer-imx6
-peer-arm: deps
+peer-arm: deps $(LWIP_PATH)
 	mkdir -p $(BUILD)
-	lwip=$$(scripts/fetch-lwip.sh $(CACHE)) && \
 	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE) \
-		LWIP_DIR="$$lwip"
+		LWIP_DIR="$$(cat $(LWIP_PATH))"
 
 # The peer for CPU 3 of the i.MX6Quad sabrelite board (Cortex-A9: its
 # addresses, the A9 global timer); the kernel is the bookworm-armmp lane.
