@@ -167,11 +167,19 @@ uboot: deps
 	@tools/build-uboot.sh $(CACHE)
 	@tools/build-uboot.sh $(CACHE) mx6qsabrelite
 
-run: all
-	$(PYTHON) test/harness/demo.py
+# BOARD=virt (the default) or sabrelite (the i.MX6Quad SABRE Lite model:
+# its peer image and the bookworm-armmp kernel lane come first).
+BOARD ?= virt
+RUN_DEPS_sabrelite = peer-imx6 lanes-armmp
+run: all $(RUN_DEPS_$(BOARD))
+	$(PYTHON) test/harness/demo.py --board $(BOARD)
 
-shell: all
-	$(PYTHON) test/harness/demo.py --shell
+shell: all $(RUN_DEPS_$(BOARD))
+	$(PYTHON) test/harness/demo.py --board $(BOARD) --shell
+
+.PHONY: lanes-armmp
+lanes-armmp:
+	$(MAKE) lanes LANES=bookworm-armmp
 
 check: all module-debug lanes kexec-userland uboot
 	$(PYTHON) test/run_tests.py
