@@ -11,8 +11,10 @@ FEC gets a phandle and a label from its path (board.add_symbol, as a board
 DTB built with dtc -@ would carry) and the overlay references the label.
 Every outcome asserted is what the peer read or what dmesg says."""
 
+import os
 import re
 import struct
+import subprocess
 
 import board
 from suite import (FEC_NETDEV, FEC_UPLINK, Suite, check_dmesg, expect, head, load_driver,
@@ -178,6 +180,20 @@ def test_bad_nodes(g):
     expect(any("in use" in l for l in over), f"the overlap is not told as in use: {over}")
     for node in GOOD:
         expect(bound(g, node), f"good node {node} is not bound")
+    # The host tool, on the same DTB, says what the driver's DT rules say
+    # (the GIC's own check would refuse a Linux CPU's interface too, with
+    # other words: the rule naming the cpu node must be what refused it).
+    tool = subprocess.run([os.path.join(board.BUILD, "vnlm-dtb"), "check", g.dtb],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said = tool.stderr.splitlines()
+    for note in notes:
+        msg = note.split(": error -", 1)[-1].split(": ", 1)[-1]
+        if "already in use" in msg:
+            expect(any(l.startswith("/bad-region-overlap: memory-region") and "overlaps" in l
+                       for l in said), f"the tool did not flag the overlap: {said}")
+            continue
+        expect(msg in said, f"driver said {msg!r}; the tool said:\n" + "\n".join(said))
+    expect(len(said) == len(BAD), f"the tool flagged {len(said)} nodes: {said}")
     return "\n".join(notes)
 
 
