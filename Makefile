@@ -94,7 +94,7 @@ dkms-source:
 
 peer: deps
 	mkdir -p $(BUILD)
-	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE)
+	$(MAKE) -C test/rtos-peer O=$(BUILD) BOARD=virt CROSS_COMPILE=$(CROSS_COMPILE)
 
 testmods: deps
 	$(KMAKE) M=$(CURDIR)/test/kmod W=1 modules
@@ -219,7 +219,7 @@ ARM_CROSS_COMPILE ?= arm-linux-gnueabihf-
 .PHONY: peer-arm guest-tools-arm peer-imx6
 peer-arm: deps
 	mkdir -p $(BUILD)
-	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE)
+	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm BOARD=virt CROSS_COMPILE=$(ARM_CROSS_COMPILE)
 
 # The peer for CPU 3 of the i.MX6Quad sabrelite board (Cortex-A9: its
 # addresses, the A9 global timer); the kernel is the bookworm-armmp lane.
