@@ -77,7 +77,8 @@ def test_run_sabrelite():
 def test_shell(*args):
     # Waits for the carrier (the FEC's PHY is polled once a second), then asks.
     script = ("ip link set eth0 up\n"
-              "while [ \"$(cat /sys/class/net/eth0/carrier 2>/dev/null)\" != 1 ]; do sleep 0.1; done\n"
+              "while [ \"$(cat /sys/class/net/eth0/carrier 2>/dev/null)\" != 1 ]; "
+              "do sleep 0.1; done\n"
               "echo shell-says-$((6*7))\nrtos\n")
     r = subprocess.run([sys.executable, DEMO, "--shell", *args], input=script,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
