@@ -103,7 +103,7 @@ $(LWIP_PATH): scripts/fetch-lwip.sh $(DEPS_STAMP)
 
 peer: deps $(LWIP_PATH)
 	mkdir -p $(BUILD)
-	$(MAKE) -C test/rtos-peer O=$(BUILD) CROSS_COMPILE=$(CROSS_COMPILE) \
+	$(MAKE) -C test/rtos-peer O=$(BUILD) BOARD=virt CROSS_COMPILE=$(CROSS_COMPILE) \
 		LWIP_DIR="$$(cat $(LWIP_PATH))"
 
 testmods: deps
@@ -180,11 +180,19 @@ uboot: deps
 	@scripts/build-uboot.sh $(CACHE)
 	@scripts/build-uboot.sh $(CACHE) mx6qsabrelite
 
-run: all
-	$(PYTHON) test/harness/demo.py
+# BOARD=virt (the default) or sabrelite (the i.MX6Quad SABRE Lite model:
+# its peer image and the bookworm-armmp kernel lane come first).
+BOARD ?= virt
+RUN_DEPS_sabrelite = peer-imx6 lanes-armmp
+run: all $(RUN_DEPS_$(BOARD))
+	$(PYTHON) test/harness/demo.py --board $(BOARD)
 
-shell: all
-	$(PYTHON) test/harness/demo.py --shell
+shell: all $(RUN_DEPS_$(BOARD))
+	$(PYTHON) test/harness/demo.py --board $(BOARD) --shell
+
+.PHONY: lanes-armmp
+lanes-armmp:
+	$(MAKE) lanes LANES=bookworm-armmp
 
 check: all module-debug lanes kexec-userland uboot
 	$(PYTHON) test/run_tests.py
@@ -224,7 +232,7 @@ ARM_CROSS_COMPILE ?= arm-linux-gnueabihf-
 .PHONY: peer-arm guest-tools-arm peer-imx6
 peer-arm: deps $(LWIP_PATH)
 	mkdir -p $(BUILD)
-	$(MAKE) -C test/rtos-peer O=$(BUILD) ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE) \
+	$(MAKE) -C test/rtos-peer O=$(BUILD) BOARD=virt ARCH=arm CROSS_COMPILE=$(ARM_CROSS_COMPILE) \
 		LWIP_DIR="$$(cat $(LWIP_PATH))"
 
 # The peer for CPU 3 of the i.MX6Quad sabrelite board (Cortex-A9: its

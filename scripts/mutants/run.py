@@ -16,6 +16,14 @@ TAP line ending the run.  A mutant is
 Closing line: `N killed, M survived, E equivalent`; exit 1 on any
 survivor, stale mutant or error.
 
+A mutant naming `flavour: NAME` (default debian) is built against that
+flavour's kernel lane (CACHE/kernels/*.env: KHEADERS, ARCH, CROSS_COMPILE,
+KMAKE_VARS, as scripts/build-lane.sh builds it) in a working copy of its own,
+and its suites run with `--flavour NAME`: the harness loads the mutated
+driver from VNLM_DRIVER_DIR (board.our_modules), the lane's own test
+modules beside it.  A behaviour that only one kernel or board has (the
+Cortex-A9's missing generic timer, on the imx6 flavour) is mutated there.
+
   scripts/mutants/run.py [--smoke] [--check] [--gic 2|3] [ID ...]
 """
 
@@ -35,6 +43,9 @@ CACHE = os.environ.get("CACHE", os.path.join(TOP, ".cache"))
 LIST = os.path.join(HERE, "mutants.txt")
 SUITE_TIMEOUT = 1200  # s; a mutant that hangs a suite this long is caught
 
+sys.path.insert(0, os.path.join(TOP, "test", "harness"))
+import board  # noqa: E402  (the flavours' env files, as the harness reads them)
+
 
 class Mutant:
     def __init__(self, mid):
@@ -46,6 +57,7 @@ class Mutant:
         self.equivalent = None
         self.why = ""
         self.env = {}
+        self.flavour = "debian"
         self.search = None
         self.replace = None
 
@@ -92,6 +104,11 @@ def parse(path=LIST):
             cur.smoke = val == "yes"
         elif key == "equivalent":
             cur.equivalent = val
+        elif key == "flavour":
+            if val not in board.FLAVOUR_ENV or val in ("debug", "debug-modular"):
+                raise SystemExit(f"{path}:{n}: flavour {val!r}: not a module-built kernel "
+                                 f"of {sorted(board.FLAVOUR_ENV)}")
+            cur.flavour = val
         elif key == "why":
             cur.why = val
         elif key == "env":
@@ -153,16 +170,20 @@ def snapshot():
     return dst
 
 
-def work_tree(base):
+def work_tree(base, flavour="debian"):
     """One working copy of the snapshot, its driver built once unmutated.
     Each mutant is applied to it in place and undone after its run: with
     the same path every time, kbuild's recorded commands match and only
     the changed file is recompiled (a build takes a few seconds, not a
     whole driver's worth)."""
-    work = os.path.join(BUILD, "mutants", "_work")
+    work = os.path.join(BUILD, "mutants", "_work" + ("" if flavour == "debian" else "-" + flavour))
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(base, work, symlinks=True)
-    rc, out = build(work)
+    for d, _, files in os.walk(os.path.join(work, "driver")):
+        for f in files:  # a tree built for another architecture left objects
+            if f.endswith((".o", ".ko", ".mod", ".mod.c", ".cmd", ".symvers", ".order")):
+                os.unlink(os.path.join(d, f))
+    rc, out = build(work, flavour)
     if rc:
         raise SystemExit(f"the unmutated driver does not build:\n{out[-1500:]}")
     return work
@@ -195,33 +216,39 @@ def keep_survivor(work, m):
     shutil.copytree(work, dst, symlinks=True)
 
 
-def kheaders():
-    with open(os.path.join(CACHE, "kernel.env")) as f:
-        for line in f:
-            k, _, v = line.strip().partition("=")
-            if k == "KHEADERS":
-                return v
-    raise RuntimeError("no KHEADERS in kernel.env (make deps)")
+def kmake(flavour="debian"):
+    """make -C KHEADERS with the flavour's ARCH, CROSS_COMPILE and
+    KMAKE_VARS (its env file; scripts/build-lane.sh builds lanes the same way)."""
+    if not board.have_flavour(flavour):
+        raise SystemExit(f"no {board.FLAVOUR_ENV[flavour]} in {CACHE} (make lanes)")
+    env = board.kernel_env(flavour)
+    if "KHEADERS" not in env:
+        raise RuntimeError(f"no KHEADERS in {board.FLAVOUR_ENV[flavour]} (make deps / lanes)")
+    return ["make", "-s", "-C", env["KHEADERS"], f"ARCH={env.get('ARCH', 'arm64')}",
+            f"CROSS_COMPILE={env.get('CROSS_COMPILE', 'aarch64-linux-gnu-')}",
+            *env.get("KMAKE_VARS", "").split()]
 
 
-def build(dst):
+def build(dst, flavour="debian"):
     ko = os.path.join(dst, "driver", "vnet-link-mirror.ko")
     if os.path.exists(ko):
         os.unlink(ko)  # a failed build must not leave the last one's module
-    r = subprocess.run(["make", "-s", "-C", kheaders(), "ARCH=arm64",
-                        "CROSS_COMPILE=aarch64-linux-gnu-", f"M={dst}/driver",
+    r = subprocess.run([*kmake(flavour), f"M={dst}/driver",
                         "CONFIG_VNET_LINK_MIRROR=m", "W=1", "modules"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return r.returncode, r.stdout
 
 
-def run_suite(dst, suite, gic, log, extra_env=None):
-    """Run one suite of the mutated tree; stop at the first failure.
-    Return ('killed'|'passed'|'error', the deciding line)."""
+def run_suite(dst, suite, gic, log, extra_env=None, flavour="debian"):
+    """Run one suite of the mutated tree on @flavour's kernel; stop at the
+    first failure.  Return ('killed'|'passed'|'error', the deciding line)."""
     cmd = [sys.executable, os.path.join(dst, "test", "run_tests.py"), "-k", suite,
-           "--flavour", "debian", "--gic", str(gic)]
+           "--flavour", flavour, "--gic", str(gic)]
     env = dict(os.environ, BUILD=BUILD, CACHE=CACHE,
                VNLM_RUN_DIR=os.path.join(BUILD, "mutants", "run"), **(extra_env or {}))
+    if flavour != "debian":
+        # The lane's modules, but the mutated driver (board.our_modules).
+        env["VNLM_DRIVER_DIR"] = os.path.join(dst, "driver")
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          env=env, start_new_session=True)
     deadline = time.monotonic() + SUITE_TIMEOUT
@@ -284,7 +311,8 @@ def main():
     counts = dict(killed=0, survived=0, equivalent=0, stale=0, error=0)
     logdir = os.path.join(BUILD, "mutants")
     os.makedirs(logdir, exist_ok=True)
-    work = None if args.check else work_tree(snapshot())
+    base = None if args.check else snapshot()
+    works = {}
     for m in mutants:
         t1 = time.monotonic()
         why = stale(m)
@@ -297,10 +325,14 @@ def main():
             print(f"equivalent {m.id}: {m.equivalent}", flush=True)
             continue
         if args.check:
-            print(f"matches    {m.id}", flush=True)
+            print(f"matches    {m.id}" + ("" if m.flavour == "debian" else
+                                            f" (flavour {m.flavour})"), flush=True)
             continue
+        if m.flavour not in works:
+            works[m.flavour] = work_tree(base, m.flavour)
+        work = works[m.flavour]
         with applied(work, m):
-            rc, out = build(work)
+            rc, out = build(work, m.flavour)
             if rc or not os.path.exists(os.path.join(work, "driver", "vnet-link-mirror.ko")):
                 counts["error"] += 1
                 print(f"ERROR      {m.id}: does not build:\n{out[-1500:]}", flush=True)
@@ -308,7 +340,9 @@ def main():
             fate, why = "survived", ""
             with open(os.path.join(logdir, f"{m.id}.log"), "w") as log:
                 for suite in m.suites:
-                    verdict, why = run_suite(work, suite, m.gic or args.gic, log, m.env)
+                    gic = m.gic or (args.gic if args.gic in board.board_info(
+                        board.flavour_board(m.flavour))["gics"] else 2)
+                    verdict, why = run_suite(work, suite, gic, log, m.env, m.flavour)
                     if verdict != "passed":
                         fate = verdict
                         why = f"{suite}: {why}"

@@ -12,7 +12,8 @@ import struct
 import time
 
 import board
-from suite import Suite, expect, head, load_driver, records_since, sysfs, wait_view
+from suite import (FEC_NETDEV, FEC_UPLINK, Suite, expect, head, load_driver, records_since,
+                   sysfs, wait_view)
 
 UP = 0x1
 DUPLEX_FULL = 0x01
@@ -23,9 +24,7 @@ SYNC_FLAGS = 0x40 + 0x0A  # VNLM_SYNC_FLAGS: bits 1:0 the stamp clock
 NODE = "vnet-link-mirror-0"
 SLOT = 0
 SGI = 8
-NETDEV = "fec0"  # the FEC's QEMU netdev: QMP set_link pulls its cable
-# The FEC (imx.enet) is on the SoC: -nic gives it its backend.
-FEC_UPLINK = ["-nic", f"user,model=imx.enet,id={NETDEV},restrict=on,mac=52:54:00:00:00:30"]
+NETDEV = FEC_NETDEV  # the FEC's QEMU netdev: QMP set_link pulls its cable
 OVERLAY = os.path.join(board.TOP, "dts", "imx6q-sabrelite-amp.dtso")
 # phylib polls a PHY without an interrupt (the FEC's here) once a second
 # (PHY_STATE_TIME): a cable event reaches the driver within about that.

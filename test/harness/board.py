@@ -467,7 +467,8 @@ def kexec_files():
 
 
 def our_modules(flavour="debian"):
-    """Our modules, built against the flavour's kernel."""
+    """Our modules, built against the flavour's kernel (the driver from
+    VNLM_DRIVER_DIR where that is set)."""
     if flavour == "debug":
         # The debug kernel has the driver in-tree and built in.
         return [os.path.join(BUILD, "debug-src", "test", "kmod", m)
@@ -478,7 +479,10 @@ def our_modules(flavour="debian"):
                          "vnet-link-mirror")
         return [os.path.join(d, "vnet-link-mirror.ko"), os.path.join(d, "vnet-link-mirror-kunit.ko")]
     top = TOP if flavour == "debian" else os.path.join(BUILD, "lanes", kernel_env(flavour)["LANE"])
-    return [os.path.join(top, "driver", "vnet-link-mirror.ko"),
+    # VNLM_DRIVER_DIR: the driver module from elsewhere (the mutation lane's
+    # mutated build for this flavour), the lane's test modules beside it.
+    driver_dir = os.environ.get("VNLM_DRIVER_DIR") or os.path.join(top, "driver")
+    return [os.path.join(driver_dir, "vnet-link-mirror.ko"),
             os.path.join(top, "test", "kmod", "amp-peer-ctl.ko"),
             os.path.join(top, "test", "kmod", "vnlm-test-mbox.ko"),
             os.path.join(top, "test", "kmod", "vnlm-test-netdev.ko")]

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """make run / make shell: the QEMU AMP board with the example overlay
-(dts/qemu-virt-amp.dtso), eth0 mirrored to the RTOS core.
+(dts/qemu-virt-amp.dtso), eth0 mirrored to the RTOS core; with
+BOARD=sabrelite (--board sabrelite) the i.MX6Quad SABRE Lite model instead:
+Debian's armmp kernel on Cortex-A9 CPUs 0-2, the package's DTB plus
+dts/imx6q-sabrelite-amp.dtso, the FEC's eth0 mirrored to the RTOS on CPU 3.
 
 make run pulls and plugs eth0's cable through QMP a few times and prints, per
 doorbell, what Linux saw and what the RTOS core read.  make shell leaves you
@@ -18,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import board  # noqa: E402
 from guest import Guest  # noqa: E402
-from suite import PCI_UPLINK  # noqa: E402
+from suite import FEC_NETDEV, FEC_UPLINK, PCI_UPLINK  # noqa: E402
 
 SLOT = 0
 
@@ -65,24 +68,48 @@ def print_records(g, mark, step, linux):
     sys.stdout.flush()
 
 
-def boot(gic):
+# Each board the demo boots: the kernel flavour, the uplink's QEMU netdev
+# (QMP set_link pulls its cable) and NIC arguments.
+DEMO_BOARDS = {
+    "virt": dict(flavour="debian", netdev="up0", nics=[PCI_UPLINK]),
+    "sabrelite": dict(flavour="imx6", netdev=FEC_NETDEV, nics=[FEC_UPLINK]),
+}
+
+
+def boot(gic, kind="virt"):
     out_dir = os.path.join(board.BUILD, "run")
-    dtb = board.board_dtb(gic, os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso"),
-                          out_dir, "qemu-virt-amp")
-    initrd = board.initramfs(out_dir, board.our_modules())
-    print(f"booting the QEMU AMP board: virt, GICv{gic}, Linux on CPUs 0-1, RTOS peer on CPU 2")
-    return Guest(gic, dtb, initrd, nics=[PCI_UPLINK], name=f"run-v{gic}")
+    d = DEMO_BOARDS[kind]
+    flavour = d["flavour"]
+    if kind == "virt":
+        dtb = board.board_dtb(gic, os.path.join(board.TOP, "dts", "qemu-virt-amp.dtso"),
+                              out_dir, "qemu-virt-amp")
+        print(f"booting the QEMU AMP board: virt, GICv{gic}, Linux on CPUs 0-1, "
+              f"RTOS peer on CPU 2")
+    else:
+        if not board.have_flavour(flavour):
+            raise SystemExit(f"no {board.FLAVOUR_ENV[flavour]} in {board.CACHE}: "
+                             "make peer-imx6 lanes LANES=bookworm-armmp")
+        gic = 2  # the A9 MPCore GIC
+        dtb = board.board_dtb(gic, board.default_overlay(kind), out_dir, "imx6q-sabrelite-amp",
+                              arch=board.flavour_arch(flavour), flavour=flavour)
+        print("booting the QEMU AMP board: i.MX6Quad sabrelite (Cortex-A9, A9 MPCore GIC), "
+              "Linux on CPUs 0-2, RTOS peer on CPU 3")
+    initrd = board.initramfs(out_dir, board.our_modules(flavour), flavour)
+    return Guest(gic, dtb, initrd, nics=d["nics"], name=f"run-{kind}-v{gic}", flavour=flavour)
 
 
 def bring_up(g):
-    g.sh("load-nic")
+    # The FEC probes once its suppliers (GPIO, regulators) have: wait for
+    # the netdev the kernel creates then.
+    g.sh("load-nic", timeout=120)
+    g.wait_for_output("test -e /sys/class/net/eth0 && echo yes || echo no", "yes", 60)
     g.start_peer(1)
     h = g.peer.header()
     print(f"RTOS peer up on MPIDR {h.mpidr:#x} (GICv{h.gic_version}), "
           f"counter {h.cntfrq / 1e6:.1f} MHz")
 
 
-def run_demo(g, flaps):
+def run_demo(g, flaps, netdev="up0"):
     print(HEAD)
     mark = g.peer.header().head
     g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
@@ -90,17 +117,23 @@ def run_demo(g, flaps):
     time.sleep(0.2)
     print_records(g, mark, "insmod (eth0 admin down)", linux_view(g))
 
-    steps = [("ip link set eth0 up", lambda: g.sh("ip link set eth0 up"))]
+    # Each step and the link state it leads to: the table is printed once
+    # the RTOS read that state (a PHY that is polled, as the FEC's, reports
+    # the carrier up to a second after `ip link set up` rang for admin up).
+    steps = [("ip link set eth0 up", lambda: g.sh("ip link set eth0 up"), True)]
     for i in range(flaps):
-        steps.append((f"QMP set_link up0 off ({i + 1})", lambda: g.set_link("up0", False)))
-        steps.append((f"QMP set_link up0 on  ({i + 1})", lambda: g.set_link("up0", True)))
-    steps.append(("ip link set eth0 down", lambda: g.sh("ip link set eth0 down")))
-    for name, action in steps:
+        steps.append((f"QMP set_link {netdev} off ({i + 1})",
+                      lambda: g.set_link(netdev, False), False))
+        steps.append((f"QMP set_link {netdev} on  ({i + 1})",
+                      lambda: g.set_link(netdev, True), True))
+    steps.append(("ip link set eth0 down", lambda: g.sh("ip link set eth0 down"), False))
+    for name, action, up in steps:
         mark = g.peer.header().head
         action()
         try:
-            g.wait_peer(lambda p: any(r.slot == SLOT for r in p.records(mark)), 10, name)
-        except Exception:  # noqa: BLE001 - shown as "(none)" in the table
+            g.wait_peer(lambda p: any(r.slot == SLOT and bool(r.status & 1) == up
+                                      for r in p.records(mark)), 10, name)
+        except Exception:  # noqa: BLE001 - shown as "(none)" or the wrong state in the table
             pass
         time.sleep(0.2)
         print_records(g, mark, name, linux_view(g))
@@ -163,12 +196,15 @@ def run_shell(g):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shell", action="store_true")
+    ap.add_argument("--board", choices=sorted(DEMO_BOARDS), default="virt",
+                    help="the QEMU board (make run BOARD=...); sabrelite: GICv2 only")
     ap.add_argument("--gic", type=int, choices=(2, 3), default=3)
     ap.add_argument("--flaps", type=int, default=3)
     args = ap.parse_args()
-    with boot(args.gic) as g:
+    with boot(args.gic, args.board) as g:
         bring_up(g)
-        return run_shell(g) if args.shell else run_demo(g, args.flaps)
+        return (run_shell(g) if args.shell else
+                run_demo(g, args.flaps, DEMO_BOARDS[args.board]["netdev"]))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ PCI_UPLINK = ["-netdev", "user,id=up0,restrict=on",
 MMIO_UPLINK = ["-netdev", "user,id=mm0,restrict=on",
                "-device", "virtio-net-device,netdev=mm0,mac=52:54:00:00:00:20"]
 HOTPLUG_PORT = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"]
+# The i.MX6 sabrelite's uplink: the SoC's FEC (imx.enet), which -nic gives
+# its backend; QMP set_link on FEC_NETDEV pulls its cable.
+FEC_NETDEV = "fec0"
+FEC_UPLINK = ["-nic", f"user,model=imx.enet,id={FEC_NETDEV},restrict=on,mac=52:54:00:00:00:30"]
 
 
 class Suite:
