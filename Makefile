@@ -10,7 +10,8 @@
 #   make mutants    the mutation lane over driver/ (tools/mutants)
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
 #   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
-#   make lanes      the other Debian kernels (5.10, 6.12 arm64; 6.1 armhf) and our modules
+#   make lanes      the other Debian kernels (5.10, 6.12, trixie's 6.12, the newest
+#                   (7.3) arm64; 6.1 armhf) and our modules
 #   make deps       host packages and the Debian arm64 kernel (automatic)
 #   make fresh-check  make run + make in a fresh minbase bookworm root (root/sudo)
 #   make modules_install  the kernel's modules_install of the driver
@@ -132,10 +133,11 @@ module-debug: debug-kernel
 		W=1 modules
 
 # The other Debian kernels the QEMU suites run on (armhf: the 32-bit board;
-# rt-arm64: PREEMPT_RT) (tools/fetch-kernel.sh
+# rt-arm64: PREEMPT_RT; trixie-arm64 and newest-arm64 build in a trixie
+# root, tools/trixie-root.sh, made as root) (tools/fetch-kernel.sh
 # resolves each from its suite's metapackage), with the driver and the
 # test module built against each (tools/build-lane.sh, W=1 clean).
-LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64
+LANES ?= bullseye-arm64 backports-arm64 bookworm-armhf rt-arm64 trixie-arm64 newest-arm64
 lanes: deps
 	@for lane in $(LANES); do \
 		tools/fetch-kernel.sh $(CACHE) $$lane && \

@@ -43,7 +43,8 @@ host_pkgs=(
 	                                # the armhf lane's kbuild; depmod for the lanes
 	clang libclang-rt-14-dev        # libFuzzer harness
 	python3                         # the test harness (standard library only)
-	debootstrap                     # make fresh-check: a minbase root
+	debootstrap                     # make fresh-check: a minbase root; the trixie
+	                                # build root of the trixie lanes (tools/trixie-root.sh)
 	dkms                            # packaging test: real dkms add/build/install of
 	                                # tools/dkms/dkms.conf in private trees
 )

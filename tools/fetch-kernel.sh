@@ -11,6 +11,21 @@
 #   backports-arm64  linux-image-arm64       bookworm-backports
 #   rt-arm64         linux-image-rt-arm64    bookworm, -updates, -security
 #   bookworm-armhf   linux-image-armmp-lpae  bookworm, -updates, -security
+#   trixie-arm64     linux-image-arm64       trixie, -updates, -security
+#   newest-arm64     linux-image-arm64       trixie-backports (the newest
+#                                            Debian kernel: 7.3 on 2026-12-05)
+#
+# The trixie lanes' kbuild (fixdep, modpost; amd64) needs libc6 >= 2.38,
+# which the bookworm host does not have (2.36), and their kernels were
+# built with gcc-14: their modules build in a trixie root
+# (tools/trixie-root.sh), named in the env file as KBUILD_ROOT, in which
+# tools/build-lane.sh runs the kernel's make.  Making that root needs root.
+#
+# Debian's 7.x packaging splits the image: linux-image-ABI is a small
+# package that depends on linux-binary-ABI (the kernel, in
+# usr/lib/modules/RELEASE/vmlinuz), linux-modules-ABI and linux-base-ABI
+# (config, System.map, DTBs), and there is no -unsigned package.  The
+# split packages are followed from the image's Depends.
 #
 # The ABI is resolved from the metapackage at fetch time, never pinned: the
 # highest version of it in the lane's suites, then its Depends.  The suites
@@ -30,19 +45,23 @@
 # Usage: tools/fetch-kernel.sh CACHE_DIR LANE   (prints the env file's path)
 set -euo pipefail
 
-usage="usage: fetch-kernel.sh CACHE_DIR bookworm-arm64|bullseye-arm64|backports-arm64|rt-arm64|bookworm-armhf"
+usage="usage: fetch-kernel.sh CACHE_DIR bookworm-arm64|bullseye-arm64|backports-arm64|rt-arm64|bookworm-armhf|trixie-arm64|newest-arm64"
 cache=${1:?$usage}
 lane=${2:?$usage}
 
 die() { echo "fetch-kernel: $lane: $*" >&2; exit 1; }
 say() { echo "fetch-kernel: $lane: $*" >&2; }
 
+# kroot: the suite of the root the lane's modules build in (empty: the host).
+kroot=
 case "$lane" in
 bookworm-arm64)  meta=linux-image-arm64      arch=arm64 base=bookworm ;;
 bullseye-arm64)  meta=linux-image-arm64      arch=arm64 base=bullseye ;;
 backports-arm64) meta=linux-image-arm64      arch=arm64 base=bookworm-backports ;;
 rt-arm64)        meta=linux-image-rt-arm64   arch=arm64 base=bookworm ;;
 bookworm-armhf)  meta=linux-image-armmp-lpae arch=armhf base=bookworm ;;
+trixie-arm64)    meta=linux-image-arm64      arch=arm64 base=trixie kroot=trixie ;;
+newest-arm64)    meta=linux-image-arm64      arch=arm64 base=trixie-backports kroot=trixie ;;
 *) echo "$usage" >&2; exit 2 ;;
 esac
 case "$base" in
@@ -197,12 +216,30 @@ resolve() {
 		{ say "$meta $kmeta_ver depends on no linux-image-* package"; return 1; }
 	abi=${img#linux-image-}
 	kver=${kver:-$kmeta_ver}
-	# The unsigned image where there is one (arm64; armhf is not signed):
-	# the same kernel, without the signing wrapper package.
+	# The unsigned image where there is one (arm64 up to 6.x; armhf is not
+	# signed): the same kernel, without the signing wrapper package.
 	if [ -n "$(field "$img-unsigned:$arch=$kver" Package)" ]; then
 		img=$img-unsigned
 	fi
 	[ -n "$(field "$img:$arch=$kver" Package)" ] || { say "cannot resolve $img:$arch=$kver"; return 1; }
+	# 7.x: the image is split into linux-binary-ABI (the kernel),
+	# linux-modules-ABI and linux-base-ABI, each an exact Depends of the
+	# image package; a 6.x image has none of them and carries it all.
+	imgs=("$img:$arch=$kver")
+	local part pname pver
+	deps=$(field "$img:$arch=$kver" Depends)
+	for part in binary modules base; do
+		read -r pname pver < <(dep_of "$deps" "linux-$part-$(sed 's/[.+]/[&]/g' <<<"$abi")") ||
+			continue
+		pver=${pver:-$kver}
+		[ -n "$(field "$pname:$arch=$pver" Package)" ] ||
+			{ say "cannot resolve $pname:$arch=$pver (a Depends of $img $kver)"; return 1; }
+		imgs+=("$pname:$arch=$pver")
+	done
+	if [ ${#imgs[@]} -gt 1 ] && [ ${#imgs[@]} -ne 4 ]; then
+		say "$img $kver is split but names only ${imgs[*]:1} (expected linux-{binary,modules,base}-$abi)"
+		return 1
+	fi
 	hdr=linux-headers-$abi
 	deps=$(field "$hdr:$arch=$kver" Depends)
 	[ -n "$deps" ] || { say "cannot resolve $hdr:$arch=$kver"; return 1; }
@@ -230,8 +267,8 @@ download() {
 	rm -rf "$dl"
 	mkdir -p "$dl"
 	(cd "$dl" && apt-get "${apt_opts[@]}" "${dl_opts[@]}" -q download "$img:$arch=$kver" \
-		"$hdr:$arch=$kver" "$common=$cver" "$kbuild:$host_arch=$kbver" >/dev/null) ||
-		{ say "apt-get download of $img $hdr $common $kbuild ($kver) failed"; return 1; }
+		"${imgs[@]:1}" "$hdr:$arch=$kver" "$common=$cver" "$kbuild:$host_arch=$kbver" >/dev/null) ||
+		{ say "apt-get download of ${imgs[*]%%:*} $hdr $common $kbuild ($kver) failed"; return 1; }
 }
 
 # The highest version that resolves and downloads: an index can name files
@@ -242,7 +279,7 @@ for c in "${sorted[@]}"; do
 	read -r kmeta_ver ksuite <<<"$c"
 	say "$meta $kmeta_ver ($ksuite)"
 	if resolve && download; then
-		say "$img $kver, $common $cver, $kbuild $kbver downloaded"
+		say "${imgs[*]%%:*} $kver, $common $cver, $kbuild $kbver downloaded"
 		break
 	fi
 	tried+=("$kmeta_ver")
@@ -275,17 +312,30 @@ if [ ${#releases[@]} -ne 1 ] || [ ! -d "${releases[0]}" ]; then
 	die "$img ships ${#releases[@]} lib/modules directories, expected one"
 fi
 krel=$(basename "${releases[0]}")
-[ -f "$tmp/boot/vmlinuz-$krel" ] || die "$img has no boot/vmlinuz-$krel"
+# 6.x images install boot/vmlinuz-RELEASE; 7.x's linux-binary-ABI installs
+# usr/lib/modules/RELEASE/vmlinuz only.
+if [ -f "$tmp/boot/vmlinuz-$krel" ]; then
+	kimage_rel=boot/vmlinuz-$krel
+elif [ -f "$tmp/lib/modules/$krel/vmlinuz" ]; then
+	kimage_rel=lib/modules/$krel/vmlinuz
+else
+	die "${imgs[*]%%:*} ship neither boot/vmlinuz-$krel nor lib/modules/$krel/vmlinuz"
+fi
 "$depmod" -b "$tmp" "$krel" || die "depmod -b $tmp $krel failed"
 
 hdir="$tmp/usr/src/$hdr"
 cdir="$tmp/usr/src/$common"
 [ -f "$hdir/Makefile" ] || die "$hdr has no usr/src/$hdr/Makefile"
 [ -f "$cdir/Makefile" ] || die "$common has no usr/src/$common/Makefile"
-# The arch headers include the common ones by absolute path.
+# The arch headers include the common ones by absolute path; from 7.x on
+# they also set KBUILD_OUTPUT=/usr/src/HDR.  Every such path goes to the
+# unpacked copy, and none may be left pointing at the host's /usr/src.
 grep -q "/usr/src/$common/" "$hdir/Makefile" ||
 	die "usr/src/$hdr/Makefile does not name /usr/src/$common"
-sed -i "s|\([[:space:]]\)/usr/src/$common/|\1$root/usr/src/$common/|g" "$hdir/Makefile"
+sed -i "s|\([[:space:]=]\)/usr/src/linux-headers-|\1$root/usr/src/linux-headers-|g" "$hdir/Makefile"
+if grep -n '\(^\|[[:space:]=]\)/usr/src/' "$hdir/Makefile" >&2; then
+	die "usr/src/$hdr/Makefile still names the host's /usr/src (above)"
+fi
 # scripts and tools: relative links into the kbuild unpacked beside them.
 for t in "$hdir" "$cdir"; do
 	for l in scripts tools; do
@@ -331,21 +381,39 @@ if [ "$karch" = arm ]; then
 	flock -u 7
 fi
 
+# The root the modules build in (trixie lanes), made once per cache.
+kbuild_root=
+# The cache is seen inside at its own path (tools/in-root.sh).
+in_kroot() {
+	if [ -n "$kbuild_root" ]; then
+		"$(dirname "$0")/in-root.sh" "$kbuild_root" "$cache" "$@"
+	else
+		"$@"
+	fi
+}
+if [ -n "$kroot" ]; then
+	kbuild_root=$("$(dirname "$0")/$kroot-root.sh" "$cache") ||
+		die "no $kroot root to build in (tools/$kroot-root.sh $cache)"
+	# fixdep without arguments prints its usage: it runs there.
+	out=$(in_kroot "$hdir/scripts/basic/fixdep" 2>&1 || true)
+	grep -qi usage <<<"$out" || die "$kbuild's fixdep does not run in $kbuild_root: $out"
+fi
+
 # The compiler: the headers name a versioned one (gcc-10 for 5.10); when
-# the host has no such cross compiler, the unversioned one is passed.
+# the build root has no such cross compiler, the unversioned one is passed.
 kcc=${cross}gcc
 kmake_vars=
 # shellcheck disable=SC2016
 ccname=$(sed -n 's/^CC = .*\$(CROSS_COMPILE)\(gcc[^[:space:]]*\).*/\1/p' "$hdir/.kernelvariables" 2>/dev/null)
 if [ -n "$ccname" ]; then
-	if command -v "$cross$ccname" >/dev/null; then
+	if in_kroot sh -c "command -v $cross$ccname" >/dev/null; then
 		kcc=$cross$ccname
 	else
 		kmake_vars="CC=${cross}gcc"
 	fi
 fi
-command -v "$kcc" >/dev/null || say "warning: $kcc not found: modules will not build"
-if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$hdir/.config" && ! command -v pahole >/dev/null; then
+in_kroot sh -c "command -v $kcc" >/dev/null || say "warning: $kcc not found: modules will not build"
+if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$hdir/.config" && ! in_kroot sh -c "command -v pahole" >/dev/null; then
 	say "warning: $krel makes module BTF and pahole is not installed (dwarves; make deps)"
 fi
 
@@ -359,13 +427,14 @@ KRELEASE=$krel
 KSUITE=$ksuite
 KROOT=$root
 KHEADERS=$root/usr/src/$hdr
-KIMAGE=$root/boot/vmlinuz-$krel
+KIMAGE=$root/$kimage_rel
 KMODULES=$root/lib/modules/$krel
 ARCH=$karch
 CROSS_COMPILE=$cross
 KCC=$kcc
 KMAKE_VARS=$kmake_vars
 BUSYBOX=$([ -x "$root/bin/busybox" ] && echo "$root/bin/busybox")
+KBUILD_ROOT=$kbuild_root
 ENV
 mv "$env.tmp" "$env"
 # Older ABIs of this lane are stale: reclaim the space.

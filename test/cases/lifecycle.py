@@ -190,6 +190,31 @@ E1000E_UPLINK = ["-netdev", "user,id=up0,restrict=on",
                  "-device", "e1000e,netdev=up0,mac=52:54:00:00:00:10,romfile="]
 
 
+DUPLEX_FULL = 0x01
+
+
+def test_e1000e_down_up(g):
+    """The e1000e uplink (its own link settings, read through ethtool's
+    get_link_ksettings under the ops lock on 7.x) taken admin down and up:
+    the RTOS reads down with speed and duplex unknown, then up with the
+    speed and duplex QEMU's e1000e PHY reports (1000 Mb/s, full)."""
+    mark = head(g)
+    g.sh("ip link set eth0 down")
+    v = wait_view(g, ON, lambda v: not v.status & UP, what="eth0 admin down")
+    expect(v.speed == SPEED_UNKNOWN and v.duplex == DUPLEX_UNKNOWN, f"down: RTOS read {v}")
+    g.sh("ip link set eth0 up")
+    wait_carrier(g)
+    v = wait_view(g, ON, lambda v: v.status & UP, timeout=30, what="eth0 up again")
+    expect(v.speed == 1000 and v.duplex == DUPLEX_FULL, f"up: RTOS read {v}")
+    wait_view(g, ON, lambda v: v.status == UP, what="ANNOUNCE cleared")
+    recs = statuses_since(g, mark, ON)
+    expect(recs and recs[0].status == 0, f"down was not read first: {recs}")
+    ups = [r for r in recs if r.status & UP]
+    expect(ups and all(r.speed == 1000 and r.duplex == DUPLEX_FULL for r in ups),
+           f"every up generation carries 1000/full: {recs}")
+    return f"RTOS read {[hex(r.status) for r in recs]}, up at {v.speed} Mb/s full"
+
+
 def test_link_change_while_asleep(g):
     mark = head(g)
     g.sh("echo 0 > /sys/class/rtc/rtc0/wakealarm; echo +3 > /sys/class/rtc/rtc0/wakealarm")
@@ -303,16 +328,17 @@ SUITES = [
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("reboot -f leaves link down, with a doorbell", test_reboot),
     ], overlay=overlay(), nics=[PCI_UPLINK], nslots=3, setup=setup, closing_checks=False,
-        flavours=board.FLAVOURS + ("rt",)),
+        flavours=board.FLAVOURS + ("rt", "newest")),
     Suite("kexec", [
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("kexec -e leaves link down with a doorbell; the next kernel takes over", test_kexec),
     ], overlay=overlay(), nics=[PCI_UPLINK], nslots=3, setup=setup, closing_checks=False,
         flavours=("debian",), initrd=kexec_initrd, gics=KEXEC_GICS),
     Suite("lifecycle-e1000e", [
+        ("e1000e uplink down and up: speed and duplex the RTOS read", test_e1000e_down_up),
         ("a cable pulled while Linux sleeps is down after resume", test_link_change_while_asleep),
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("poweroff -f leaves link down, with a doorbell", test_poweroff),
     ], overlay=overlay(), nics=[E1000E_UPLINK], nslots=3, setup=setup, closing_checks=False,
-        flavours=("debian",)),
+        flavours=("debian", "newest")),
 ]

@@ -49,6 +49,10 @@ FLAVOUR_ENV = {
     "backports": "kernels/backports-arm64.env",
     "armhf": "kernels/bookworm-armhf.env",
     "rt": "kernels/rt-arm64.env",
+    # trixie's 6.12 and trixie-backports' kernel, the newest Debian has (7.3
+    # on 2026-12-05); both built in the trixie root (KBUILD_ROOT).
+    "trixie": "kernels/trixie-arm64.env",
+    "newest": "kernels/newest-arm64.env",
 }
 FLAVOURS = ("debian", "debug")
 # "armhf" (bookworm's armmp-lpae kernel on the 32-bit board) joins these
@@ -56,8 +60,11 @@ FLAVOURS = ("debian", "debug")
 # hotplug (Debian's armhf config has no CONFIG_HOTPLUG_PCI): every other
 # test passes there.
 LANE_FLAVOURS = ("bullseye", "backports", "armhf")
-# Kernels only the suites naming them boot.
-EXTRA_FLAVOURS = ("rt", "debug-modular")
+# Kernels only the suites naming them boot.  "newest" runs the suites
+# whose code paths 7.x changed (the netdev instance lock held around the
+# notifiers of ops-locked devices: mirror-driver, lifecycle,
+# mailbox-doorbell); "trixie" (6.12, gcc-14) runs mirror-driver.
+EXTRA_FLAVOURS = ("rt", "debug-modular", "trixie", "newest")
 
 # The board per architecture (a flavour's env file says ARCH=arm or arm64;
 # the two arm64 kernels of ours carry none).  32-bit virt (highmem=off:
@@ -262,8 +269,11 @@ def initramfs(out_dir, extra_modules, flavour="debian", extra_files=(), tag=""):
             name = os.path.basename(rel).split(".ko")[0] + ".ko"
             with open(os.path.join(env["KMODULES"], rel), "rb") as src:
                 data = src.read()
-            if rel.endswith(".xz"):  # 6.12 ships modules xz-compressed
+            if rel.endswith(".xz"):  # 6.12 and 7.3 ship modules xz-compressed
                 data = lzma.decompress(data)
+            elif rel.endswith(".zst"):  # CONFIG_MODULE_COMPRESS_ZSTD kernels
+                data = subprocess.run(["zstd", "-dc"], input=data, check=True,
+                                      stdout=subprocess.PIPE).stdout
             elif not rel.endswith(".ko"):
                 raise RuntimeError(f"cannot unpack {rel} for busybox insmod")
             with open(os.path.join(stage, "lib/modules/nic", name), "wb") as dst:

@@ -19,6 +19,21 @@ from peerlog import PeerLog, default_slots, write_config
 
 BOOT_TIMEOUT = 180
 DEFAULT_CMD_TIMEOUT = 60
+# A command that does not return while QEMU runs leaves the guest's only
+# shell stuck (a deadlock in the kernel, as 7.x's netdev instance lock
+# taken twice).  The kernel's hung-task detector then names the blocked
+# task, its stack and (CONFIG_DETECT_HUNG_TASK_BLOCKER, 6.16+) the lock's
+# owner.  Under loglevel=3 that report (KERN_ERR) would not reach the
+# console, and the shell cannot run dmesg: with hung_task_panic the kernel
+# turns the console verbose first, prints it and panics, and QEMU exits
+# (panic=-1, -no-reboot).  A task blocked HUNG_TASK_S is a hang on this
+# board; the detector looks every HUNG_TASK_S, so the report comes within
+# twice that.  Not on the debug kernels, whose checkers (kmemleak scans,
+# lockdep) can legitimately hold a writer that long under TCG.
+HUNG_TASK_S = 60
+HUNG_TASK_ARGS = f"hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs={HUNG_TASK_S}"
+HUNG_TASK_REPORT_S = 2 * HUNG_TASK_S + 30
+HUNG_TASK_RX = rb"blocked for more than \d+ seconds"
 
 
 class GuestError(Exception):
@@ -56,6 +71,9 @@ class Guest:
         self._lock = threading.Condition()
         self._token = 0
         self._qmp = None
+        # (token, command, when) of a command that did not return: until its
+        # end marker shows up, no other command can reach the shell.
+        self._stuck = None
         self.flavour = flavour
         self.arch = board.flavour_arch(flavour)
         env = board.kernel_env(flavour)
@@ -65,7 +83,8 @@ class Guest:
             "-object", f"memory-backend-file,id=ram,size={ram_mb}M,"
                        f"mem-path={self.ram_file},share=on",
             "-kernel", env["KIMAGE"], "-initrd", initrd, "-dtb", dtb,
-            "-append", board.BOOTARGS + " " + append,
+            "-append", " ".join([board.BOOTARGS, append] +
+                                ([] if flavour.startswith("debug") else [HUNG_TASK_ARGS])),
             "-no-reboot", "-display", "none", "-monitor", "none",
             "-serial", "stdio", "-nodefaults",
             "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
@@ -129,8 +148,55 @@ class Guest:
                                      f"console tail:\n{tail}")
                 self._lock.wait(min(left, 1.0))
 
+    def _check_stuck(self, cmd):
+        """Fail at once while an earlier command still holds the shell; a
+        command that was only slow (its end marker arrived since) frees it."""
+        if self._stuck is None:
+            return
+        tok, old, since = self._stuck
+        with self._lock:
+            if rf"@@END{tok}:".encode() in self._buf:
+                self._stuck = None
+                return
+        raise GuestError(f"{self.name}: not run (`{cmd}`): the guest shell has been stuck in "
+                         f"`{old}` for {time.monotonic() - since:.0f} s")
+
+    def _stuck_in(self, tok, cmd, started, exc):
+        """@cmd (token @tok) timed out while QEMU runs: mark the shell stuck
+        and add the kernel's hung-task report (the blocked task, its stack
+        and, with CONFIG_DETECT_HUNG_TASK_BLOCKER, the lock's owner)."""
+        if self._eof:
+            return exc
+        self._stuck = (tok, cmd, started)
+        rx = re.compile(HUNG_TASK_RX)
+        deadline = started + HUNG_TASK_REPORT_S
+        with self._lock:
+            # Until the detector has spoken and QEMU has exited after its
+            # panic, the console quiet for a second after the report, or the
+            # time the report must have come in.
+            m = None
+            while True:
+                m = m or rx.search(self._buf)
+                n = len(self._buf)
+                left = deadline - time.monotonic()
+                if self._eof or left <= 0:
+                    break
+                self._lock.wait(min(left, 1.0))
+                if m and len(self._buf) == n:
+                    break
+            text = self._buf.decode(errors="replace").replace("\r", "")
+        if not m:
+            return GuestError(f"{exc}\n(no hung-task report within {HUNG_TASK_REPORT_S} s of "
+                              f"`{cmd}`; QEMU {'exited' if self._eof else 'running'})")
+        # From the line that names the blocked task.
+        start = text.rfind("\n", 0, text.find("blocked for more than")) + 1
+        return GuestError(f"{self.name}: `{cmd}` never returned: the guest shell is stuck; "
+                          f"the kernel's hung-task report (QEMU "
+                          f"{'exited' if self._eof else 'running'}):\n{text[start:start + 6000]}")
+
     def sh(self, cmd, timeout=DEFAULT_CMD_TIMEOUT, check=True):
         """Run a shell command in the guest; return (rc, output)."""
+        self._check_stuck(cmd)
         self._token += 1
         tok = f"{self._token:06d}"
         line = f"{cmd}\necho \"@@END{tok}\"\":$?@@\"\n"
@@ -138,8 +204,12 @@ class Guest:
         self.proc.stdin.write(f"echo \"@@BEGIN{tok}\"\"@@\"\n".encode())
         self.proc.stdin.write(line.encode())
         self.proc.stdin.flush()
-        self.wait_for(rf"@@BEGIN{tok}@@\r?\n".encode(), timeout)
-        m = self.wait_for(rf"(?s)(.*?)@@END{tok}:(\d+)@@".encode(), timeout)
+        started = time.monotonic()
+        try:
+            self.wait_for(rf"@@BEGIN{tok}@@\r?\n".encode(), timeout)
+            m = self.wait_for(rf"(?s)(.*?)@@END{tok}:(\d+)@@".encode(), timeout)
+        except GuestError as exc:
+            raise self._stuck_in(tok, cmd, started, exc) from None
         out = m.group(1).decode(errors="replace").replace("\r", "")
         rc = int(m.group(2))
         if check and rc != 0:
@@ -149,6 +219,7 @@ class Guest:
     def send(self, cmd):
         """Start @cmd in the guest shell without waiting for it; returns a
         token for wait_sent()."""
+        self._check_stuck(cmd)
         self._token += 1
         tok = f"{self._token:06d}"
         self.proc.stdin.write(f"{cmd}\necho \"@@END{tok}\"\":$?@@\"\n".encode())

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# A Debian trixie minbase root with the kernel build toolchain, for the
+# lanes whose kbuild cannot run on the bookworm host: trixie's and
+# trixie-backports' linux-kbuild-* (amd64) need libc6 >= 2.38 (bookworm has
+# 2.36), so their fixdep and modpost run only in a root of their own suite.
+# Trixie's kernels are built with gcc-14, which the root brings as well.
+# tools/fetch-kernel.sh names the root in the lane's env (KBUILD_ROOT) and
+# tools/build-lane.sh runs the kernel's make inside it.
+#
+# Built once into CACHE/roots/trixie/ and reused: a root whose stamp names
+# the same package list is taken as it is (no apt, no network).  A changed
+# list rebuilds it from nothing, so nothing installed by hand can hide in it.
+# One build at a time (flock); the root appears by rename only when whole.
+#
+# Usage: tools/trixie-root.sh CACHE_DIR   (as root: debootstrap and chroot;
+#        prints the root's path)
+set -euo pipefail
+
+cache=${1:?usage: trixie-root.sh CACHE_DIR}
+suite=trixie
+say() { echo "trixie-root: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# Every package the lane builds use, by name: apt installs them with
+# --no-install-recommends, so nothing arrives by luck.
+pkgs=(
+	make gcc libc6-dev              # kbuild host programs, the kernel's make
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu  # the modules (gcc-14, as
+	                                # Debian built trixie's kernels)
+	bc flex bison                   # kbuild's scripts
+	pahole                          # module BTF: without it modpost deletes the .ko
+	libelf-dev libssl-dev           # objtool/sign-file headers, as the kbuild expects
+	kmod                            # depmod, modinfo
+	xz-utils zstd                   # compressed modules (7.x) when inspected in the root
+	sparse                          # C=2 against the trixie lanes
+	perl-base                       # kbuild's small perl helpers
+)
+
+mkdir -p "$cache/roots"
+cache=$(cd "$cache" && pwd)
+root="$cache/roots/$suite"
+stamp="$root/.vnlm-root"
+want="$suite ${pkgs[*]}"
+
+exec 9>"$cache/roots/.$suite.lock"
+flock 9
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+	echo "$root"
+	exit 0
+fi
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot); CI runs as root"
+command -v debootstrap >/dev/null || die "debootstrap not found (make deps)"
+command -v unshare >/dev/null || die "unshare not found (util-linux)"
+
+# The Debian mirrors the host already uses (its apt sources), never a
+# name in git: as tools/fetch-kernel.sh finds them.
+host_uris() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s '[:blank:]' '\n'
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\2/p' "$f"
+	done
+}
+main_uri='' sec_uri=''
+while read -r u; do
+	u=${u%/}
+	case "$u" in
+	*/debian)          [ -n "$main_uri" ] || main_uri=$u ;;
+	*/debian-security) [ -n "$sec_uri" ] || sec_uri=$u ;;
+	esac
+done < <(host_uris)
+[ -n "$main_uri" ] || die "no apt source URI ending in /debian in /etc/apt/sources.list{,.d}"
+
+tmp="$root.tmp"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+log="$cache/roots/$suite.log"
+say "debootstrap --variant=minbase $suite from $main_uri (log: $log)"
+debootstrap --variant=minbase "$suite" "$tmp" "$main_uri" >"$log" 2>&1 ||
+	{ tail -20 "$log" >&2; die "debootstrap failed"; }
+
+# Trixie's point-release and security updates too: the toolchain the
+# newest kernels of those suites were built with.
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+{
+	echo "deb $main_uri $suite main"
+	echo "deb $main_uri $suite-updates main"
+	[ -z "$sec_uri" ] || echo "deb $sec_uri $suite-security main"
+} >"$tmp/etc/apt/sources.list"
+cp /etc/resolv.conf "$tmp/etc/resolv.conf" 2>/dev/null || true
+# No daemon starts inside the root.
+printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"
+chmod +x "$tmp/usr/sbin/policy-rc.d"
+[ -f "$keyring" ] || say "no $keyring on the host: apt in the root uses its own keyring"
+
+# A private mount namespace: /proc for the maintainer scripts, gone with
+# the namespace whatever happens, so no mount outlives this script.
+say "apt-get install --no-install-recommends ${pkgs[*]}"
+if ! unshare --mount --propagation private sh -euc '
+	mount -t proc proc "$1/proc"
+	shift
+	r=$1; shift
+	chroot "$r" apt-get update -q
+	chroot "$r" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "$@"
+	chroot "$r" apt-get clean
+' sh "$tmp" "$tmp" "${pkgs[@]}" >>"$log" 2>&1; then
+	tail -20 "$log" >&2
+	die "apt-get install in the $suite root failed"
+fi
+for t in make gcc aarch64-linux-gnu-gcc pahole depmod sparse; do
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$tmp" sh -c "command -v $t" >/dev/null ||
+		die "$t missing in the $suite root after install"
+done
+
+echo "$want" >"$tmp/.vnlm-root"
+rm -rf "$root"
+mv "$tmp" "$root"
+say "$suite root ready: $root ($(chroot "$root" aarch64-linux-gnu-gcc --version | head -1))"
+echo "$root"
