@@ -117,10 +117,11 @@ DEBUG_SRC := $(BUILD)/debug-src
 debug-kernel: deps
 	@dir=$$(tools/build-debug-kernel.sh $(CACHE)) && \
 	ver=$$(ls $$dir/modroot/lib/modules) && \
+	tree=$$(cut -d' ' -f1 $$dir/source) && \
 	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-builtin" \
-		"$$dir/linux-source-6.1" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV) && \
+		"$$dir/$$tree" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV) && \
 	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-modular" \
-		"$$dir/linux-source-6.1" "$$dir/modroot-modular/lib/modules/$$ver" > $(DEBUG_MOD_ENV)
+		"$$dir/$$tree" "$$dir/modroot-modular/lib/modules/$$ver" > $(DEBUG_MOD_ENV)
 
 # The debug kernel has the driver in-tree and built in (tools/intree-series.sh,
 # =y); only the test module is built against it, from a copy (it compiles

@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build the debug kernel (KASAN, lockdep, kmemleak, refcount tracker,
-# debug objects, UBSAN, KUnit) from Debian's linux-source-6.1 with the
-# fragment test/debug-kernel/debug.config, into CACHE/debug-kernel/<hash>,
-# reused while the fragment, the source package and the driver are
-# unchanged.
+# debug objects, UBSAN, KUnit) from the newest kernel source Debian
+# carries (tools/fetch-kernel-source.sh: the highest linux-source-X.Y in
+# trixie-backports, resolved at every run, never pinned) with the fragment
+# test/debug-kernel/debug.config, into CACHE/debug-kernel/<hash>, reused
+# while the fragment, the source package and the driver are unchanged.
+# Upstream takes new drivers only against its newest tree: the series is
+# judged against the newest tree we can get, and lockdep there knows the
+# newest locking rules (7.x: the netdev instance lock).
 #
 # The driver goes in as a maintainer would take it: the patch series of
 # tools/intree-series.sh applied to the tree, CONFIG_VNET_LINK_MIRROR=y
@@ -22,29 +26,38 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-tarball=/usr/src/linux-source-6.1.tar.xz
-usage="usage: build-debug-kernel.sh CACHE_DIR | --series DIR"
+usage="usage: build-debug-kernel.sh CACHE_DIR | --series CACHE_DIR DIR"
 
-# The series only depends on the tree's drivers/net/{Kconfig,Makefile} and
-# MAINTAINERS, so it is made against a partial extraction first: its text
-# is part of the cache key.
+# The newest source package: "PACKAGE VERSION TARBALL".
+fetch_source() {
+	read -r srcpkg srcver tarball < <("$top/tools/fetch-kernel-source.sh" "$1") &&
+		[ -f "${tarball:-}" ] || { echo "debug kernel: no kernel source" >&2; exit 1; }
+	tree=${srcpkg}   # the tarball's top directory: linux-source-X.Y
+}
+
+# The series depends on the tree's drivers/net/{Kconfig,Makefile},
+# MAINTAINERS and the documentation indexes it hooks into, so it is made
+# against a partial extraction first: its text is part of the cache key.
 make_series() {
-	tar -C "$1" -xf "$tarball" linux-source-6.1/Makefile linux-source-6.1/MAINTAINERS \
-		linux-source-6.1/drivers/net/Kconfig linux-source-6.1/drivers/net/Makefile
-	"$top/tools/intree-series.sh" "$1/linux-source-6.1" "$1/patches" >/dev/null
+	local f files=()
+	for f in $("$top/tools/intree-series.sh" --base-files); do files+=("$tree/$f"); done
+	tar -C "$1" -xf "$tarball" "$tree/Makefile" "${files[@]}"
+	"$top/tools/intree-series.sh" "$1/$tree" "$1/patches" >/dev/null
 }
 
 if [ "${1:-}" = --series ]; then
-	make_series "$(cd "${2:?$usage}" && pwd)"
+	fetch_source "${2:?$usage}"
+	make_series "$(cd "${3:?$usage}" && pwd)"
 	exit 0
 fi
 cache=$(cd "${1:?$usage}" && pwd)
 frag="$top/test/debug-kernel/debug.config"
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+fetch_source "$cache"
 series=$(mktemp -d)
 trap 'rm -rf "$series"' EXIT
 make_series "$series"
-hash=$( (cat "$frag" "$0"; echo "$srcver"; cat "$series"/patches/*.patch) | sha256sum | cut -c1-12)
+hash=$( (cat "$frag" "$0"; echo "$srcpkg $srcver"; cat "$series"/patches/*.patch) |
+	sha256sum | cut -c1-12)
 out="$cache/debug-kernel/$hash"
 
 if [ -f "$out/.done" ]; then
@@ -53,9 +66,12 @@ if [ -f "$out/.done" ]; then
 fi
 rm -rf "$out"
 mkdir -p "$out"
-echo "debug kernel: extracting linux-source-6.1 $srcver" >&2
+echo "debug kernel: extracting $srcpkg $srcver" >&2
+t0=$(date +%s)
 tar -C "$out" -xf "$tarball"
-src="$out/linux-source-6.1"
+echo "debug kernel: extracted in $(( $(date +%s) - t0 )) s" >&2
+src="$out/$tree"
+echo "$srcpkg $srcver" >"$out/source"
 mkdir -p "$out/patches"
 cp "$series"/patches/*.patch "$out/patches/"
 for p in "$out"/patches/*.patch; do
@@ -64,18 +80,25 @@ done
 { cat "$frag"; echo CONFIG_VNET_LINK_MIRROR=y; echo CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=y; } \
 	>"$out/debug.config"
 frag="$out/debug.config"
-km=(make -C "$src" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j"$(nproc)")
+km=(make -C "$src" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j2)
 "${km[@]}" allnoconfig >/dev/null
 (cd "$src" && ARCH=arm64 scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null)
 "${km[@]}" olddefconfig >/dev/null
-# A fragment line the kernel dropped is a checker we would silently lack.
+# A fragment line the kernel dropped (renamed, gone, or an unmet
+# dependency) is a checker we would silently lack: every line must hold,
+# =n ones as "is not set", values as written.
 missing=0
 while IFS= read -r line; do
-	case "$line" in CONFIG_*=y|CONFIG_*=m) ;; *) continue ;; esac
-	grep -qx "$line" "$src/.config" || { echo "debug kernel: $line did not stick" >&2; missing=1; }
+	case "$line" in
+	CONFIG_*=n) want="# ${line%=n} is not set" ;;
+	CONFIG_*=*) want=$line ;;
+	*) continue ;;
+	esac
+	grep -qxF "$want" "$src/.config" ||
+		{ echo "debug kernel: $line did not stick ($srcpkg $srcver)" >&2; missing=1; }
 done <"$frag"
 [ $missing -eq 0 ] || exit 1
-echo "debug kernel: building (about 10 minutes on 2 cores)" >&2
+echo "debug kernel: building $srcpkg $srcver (about 10 minutes on 2 cores)" >&2
 start=$(date +%s)
 "${km[@]}" Image modules >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 1; }
 "${km[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install >/dev/null
@@ -89,7 +112,7 @@ rm -rf "$mod"
 cp -a "$src" "$mod"
 sed -i -e 's/^CONFIG_VNET_LINK_MIRROR=y$/CONFIG_VNET_LINK_MIRROR=m/' \
 	-e 's/^CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=y$/CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=m/' "$mod/.config"
-kmm=(make -C "$mod" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j"$(nproc)")
+kmm=(make -C "$mod" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j2)
 "${kmm[@]}" olddefconfig >/dev/null
 for opt in CONFIG_VNET_LINK_MIRROR=m CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=m; do
 	grep -qx "$opt" "$mod/.config" || { echo "debug kernel: $opt did not stick" >&2; exit 1; }
@@ -100,8 +123,11 @@ cp "$mod/arch/arm64/boot/Image" "$out/Image-modular"
 rm -rf "$mod"
 echo "debug kernel: both built in $(( $(date +%s) - start )) s" >&2
 touch "$out/.done"
-# Builds for other fragments or source versions are stale: reclaim the space.
+# Builds of the same source package for other fragments, versions or
+# series are stale: reclaim the space.  Builds of another package (the
+# cache may be shared with a checkout still on an older source) stay.
 for old in "$cache"/debug-kernel/*/; do
-	[ "${old%/}" = "$out" ] || rm -rf "$old"
+	[ "${old%/}" != "$out" ] && [ -f "$old/source" ] &&
+		[ "$(cut -d' ' -f1 "$old/source")" = "$srcpkg" ] && rm -rf "$old"
 done
 echo "$out"
