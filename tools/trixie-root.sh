@@ -14,11 +14,19 @@
 # list rebuilds it from nothing, so nothing installed by hand can hide in it.
 # One build at a time (flock); the root appears by rename only when whole.
 #
-# Usage: tools/trixie-root.sh CACHE_DIR   (as root: debootstrap and chroot;
-#        prints the root's path)
+# A second variant, "dt", is the devicetree binding checker for the
+# in-tree series (make dt_binding_check): the newest kernel trees ask for
+# a dt-schema newer than bookworm's (7.3: 2024.4; bookworm has 2022.08),
+# and trixie carries none: trixie-backports' dt-schema is installed.  It is
+# a root of its own (CACHE/roots/trixie-dt), so that neither list rebuilds
+# the other's root.
+#
+# Usage: tools/trixie-root.sh CACHE_DIR [dt]   (as root: debootstrap and
+#        chroot; prints the root's path)
 set -euo pipefail
 
-cache=${1:?usage: trixie-root.sh CACHE_DIR}
+cache=${1:?usage: trixie-root.sh CACHE_DIR [dt]}
+variant=${2:-}
 suite=trixie
 say() { echo "trixie-root: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -38,13 +46,35 @@ pkgs=(
 	perl-base                       # kbuild's small perl helpers
 )
 
+# The dt variant: the tree's dtc (built from scripts/dtc) and dt-schema's
+# tools, which make dt_binding_check runs; apt picks dt-schema from
+# trixie-backports (named with /trixie-backports), the rest from trixie.
+extra_suites=()
+checks=(make gcc aarch64-linux-gnu-gcc pahole depmod sparse)
+case "$variant" in
+'') name=$suite ;;
+dt)
+	name=$suite-dt
+	pkgs=(
+		make gcc libc6-dev bc flex bison  # the tree's dtc and fixdep
+		libyaml-dev pkgconf             # dtc's YAML output, found by pkg-config
+		python3 yamllint                # dt_binding_check's lint step
+		dt-schema/$suite-backports      # dt-doc-validate, dt-mk-schema, dt-validate
+		perl-base
+	)
+	extra_suites=("$suite-backports")
+	checks=(make gcc dt-doc-validate dt-mk-schema dt-validate yamllint)
+	;;
+*) die "unknown variant '$variant' (none or dt)" ;;
+esac
+
 mkdir -p "$cache/roots"
 cache=$(cd "$cache" && pwd)
-root="$cache/roots/$suite"
+root="$cache/roots/$name"
 stamp="$root/.vnlm-root"
 want="$suite ${pkgs[*]}"
 
-exec 9>"$cache/roots/.$suite.lock"
+exec 9>"$cache/roots/.$name.lock"
 flock 9
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	echo "$root"
@@ -81,7 +111,7 @@ done < <(host_uris)
 tmp="$root.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"
-log="$cache/roots/$suite.log"
+log="$cache/roots/$name.log"
 say "debootstrap --variant=minbase $suite from $main_uri (log: $log)"
 debootstrap --variant=minbase "$suite" "$tmp" "$main_uri" >"$log" 2>&1 ||
 	{ tail -20 "$log" >&2; die "debootstrap failed"; }
@@ -93,6 +123,7 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	echo "deb $main_uri $suite main"
 	echo "deb $main_uri $suite-updates main"
 	[ -z "$sec_uri" ] || echo "deb $sec_uri $suite-security main"
+	for s in "${extra_suites[@]}"; do echo "deb $main_uri $s main"; done
 } >"$tmp/etc/apt/sources.list"
 cp /etc/resolv.conf "$tmp/etc/resolv.conf" 2>/dev/null || true
 # No daemon starts inside the root.
@@ -115,7 +146,7 @@ if ! unshare --mount --propagation private sh -euc '
 	tail -20 "$log" >&2
 	die "apt-get install in the $suite root failed"
 fi
-for t in make gcc aarch64-linux-gnu-gcc pahole depmod sparse; do
+for t in "${checks[@]}"; do
 	PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$tmp" sh -c "command -v $t" >/dev/null ||
 		die "$t missing in the $suite root after install"
 done
@@ -123,5 +154,5 @@ done
 echo "$want" >"$tmp/.vnlm-root"
 rm -rf "$root"
 mv "$tmp" "$root"
-say "$suite root ready: $root ($(chroot "$root" aarch64-linux-gnu-gcc --version | head -1))"
+say "$suite root ready: $root ($(chroot "$root" gcc --version | head -1))"
 echo "$root"
