@@ -20,9 +20,10 @@
 # modroot-modular, so the KUnit suite is run both ways.
 #
 # Usage: tools/build-debug-kernel.sh CACHE_DIR   (prints the build dir)
-#        tools/build-debug-kernel.sh --series DIR
-#            only make the series the cache key is taken from, in DIR/patches
-#            (make check compares it with the one the cached kernel has)
+#        tools/build-debug-kernel.sh --series CACHE_DIR DIR
+#            only make the series (with its cover letter) in DIR/patches and
+#            DIR/vnet-link-mirror.mbox: make series, and make check compares
+#            it with the one the cached kernel has
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,8 +42,11 @@ fetch_source() {
 make_series() {
 	local f files=()
 	for f in $("$top/tools/intree-series.sh" --base-files); do files+=("$tree/$f"); done
-	tar -C "$1" -xf "$tarball" "$tree/Makefile" "${files[@]}"
-	"$top/tools/intree-series.sh" "$1/$tree" "$1/patches" >/dev/null
+	tar -C "$1" -xf "$tarball" "$tree/Makefile" "$tree/scripts/get_maintainer.pl" "${files[@]}"
+	"$top/tools/intree-series.sh" --cover-letter "$1/$tree" "$1/patches" >/dev/null
+	# The mbox to send (git send-email) or to apply (git am --empty=drop
+	# skips the cover letter): the patches in order, each a message.
+	cat "$1"/patches/*.patch >"$1/vnet-link-mirror.mbox"
 }
 
 if [ "${1:-}" = --series ]; then
@@ -56,7 +60,12 @@ fetch_source "$cache"
 series=$(mktemp -d)
 trap 'rm -rf "$series"' EXIT
 make_series "$series"
-hash=$( (cat "$frag" "$0"; echo "$srcpkg $srcver"; cat "$series"/patches/*.patch) |
+# The key: what the tree is built from, which is the patches' diffs (from
+# each one's "---" on).  Their mail headers (recipients, dates), messages
+# and the cover letter (0000) are text for the reader only: a new wording
+# rebuilds nothing.
+hash=$( (cat "$frag" "$0"; echo "$srcpkg $srcver"
+	for p in "$series"/patches/000[1-9]*.patch; do sed -n '/^---$/,$p' "$p"; done) |
 	sha256sum | cut -c1-12)
 out="$cache/debug-kernel/$hash"
 
@@ -73,8 +82,8 @@ echo "debug kernel: extracted in $(( $(date +%s) - t0 )) s" >&2
 src="$out/$tree"
 echo "$srcpkg $srcver" >"$out/source"
 mkdir -p "$out/patches"
-cp "$series"/patches/*.patch "$out/patches/"
-for p in "$out"/patches/*.patch; do
+cp "$series"/patches/*.patch "$series/vnet-link-mirror.mbox" "$out/patches/"
+for p in "$out"/patches/000[1-9]*.patch; do
 	patch -d "$src" -p1 -s <"$p" || { echo "debug kernel: $p does not apply" >&2; exit 1; }
 done
 { cat "$frag"; echo CONFIG_VNET_LINK_MIRROR=y; echo CONFIG_VNET_LINK_MIRROR_KUNIT_TEST=y; } \

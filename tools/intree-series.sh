@@ -214,5 +214,63 @@ sysfs ABI and trace events are documented.
 MSG
 
 rm -f "$out"/*.patch
-g format-patch -q -o "$out" HEAD~3
+if [ $cover -eq 0 ]; then
+	g format-patch -q -o "$out" HEAD~3
+	ls "$out"/*.patch
+	exit 0
+fi
+
+# The recipients: what the tree's scripts/get_maintainer.pl names for the
+# series' files with the series' MAINTAINERS (--no-tree: the work repo is
+# a partial tree; --no-git: no history here, nor a maintainer's guess from
+# it), people in To:, lists in Cc:, every patch to everyone, as
+# git send-email sends a series.
+gm="$tree/scripts/get_maintainer.pl"
+[ -f "$gm" ] || { echo "intree-series: $gm missing: the tree is needed for the recipients" >&2; exit 1; }
+g format-patch -q -o "$work/plain" HEAD~3
+gmr() { (cd "$work" && perl "$gm" --no-tree --no-git --no-git-fallback --no-rolestats \
+	--no-multiline "$@" plain/*.patch); }
+to=$(gmr --no-l) || { echo "intree-series: get_maintainer.pl failed" >&2; exit 1; }
+cc=$(gmr --no-m --no-r) || { echo "intree-series: get_maintainer.pl failed" >&2; exit 1; }
+[ -n "$to" ] && [ -n "$cc" ] || { echo "intree-series: get_maintainer.pl named nobody" >&2; exit 1; }
+rcpt=()
+while IFS= read -r a; do rcpt+=("--to=$a"); done < <(echo "$to" | tr ',' '\n' | sed 's/^ *//')
+# A signer (the patches' own Signed-off-by) comes back among the lists:
+# nobody twice.
+while IFS= read -r a; do
+	printf '%s\n' "${rcpt[@]}" | grep -qxF -- "--to=$a" || rcpt+=("--cc=$a")
+done < <(echo "$cc" | tr ',' '\n' | sed 's/^ *//')
+
+# The cover letter's subject and text: the branch description, as
+# format-patch --cover-from-description=subject takes it.
+ver=$(awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { p = $3 } /^SUBLEVEL =/ { s = $3 }
+	END { print v "." p "." s }' "$tree/Makefile")
+g config "branch.$(g symbolic-ref --short HEAD).description" "$(cat <<DESC
+net: add vnet-link-mirror, an uplink link-state mirror for AMP RTOS peers
+
+On an asymmetric multiprocessing SoC, Linux often owns the physical NIC
+while an RTOS on other cores of the same SoC talks to the network through
+a virtio-net device whose configuration space lives in shared memory.
+The RTOS cannot see the cable: its virtio-net frontend shows link up
+forever, or whatever its backend last wrote.
+
+This series adds a small platform driver that follows the NIC Linux owns
+(by netdev name or by DT node) and mirrors its link state, speed, duplex
+and MTU into that struct virtio_net_config, under a generation counter
+the RTOS reads seqlock-style, then rings the RTOS core: a GIC SGI, or a
+mailbox channel for a Cortex-M/R core outside Linux's GIC.  It moves no
+packets.
+
+Patch 1 adds the DT binding, patch 2 the driver with its KUnit suite,
+the shared-memory ABI header the RTOS side includes and the sysfs ABI,
+patch 3 its documentation page.
+
+Tested under QEMU (virt, GICv2 and GICv3, an RTOS image on a core kept
+from Linux) with KASAN, lockdep, kmemleak and the KUnit suite, built in
+and as modules, on $ver.  Checked with checkpatch --strict, W=1,
+kernel-doc and make dt_binding_check.
+DESC
+)"
+g format-patch -q --cover-letter --cover-from-description=subject "${rcpt[@]}" \
+	-o "$out" HEAD~3
 ls "$out"/*.patch
