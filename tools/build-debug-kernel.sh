@@ -5,7 +5,7 @@
 # debug objects, UBSAN, KUnit) from the newest kernel source Debian
 # carries (tools/fetch-kernel-source.sh: the highest linux-source-X.Y in
 # trixie-backports, resolved at every run, never pinned) with the fragment
-# test/debug-kernel/debug.config, into CACHE/debug-kernel/<hash>, reused
+# test/debug-kernel/debug.config, into CACHE/debug-kernels/<hash>, reused
 # while the fragment, the source package and the driver are unchanged.
 # Upstream takes new drivers only against its newest tree: the series is
 # judged against the newest tree we can get, and lockdep there knows the
@@ -67,7 +67,7 @@ make_series "$series"
 hash=$( (cat "$frag" "$0"; echo "$srcpkg $srcver"
 	for p in "$series"/patches/000[1-9]*.patch; do sed -n '/^---$/,$p' "$p"; done) |
 	sha256sum | cut -c1-12)
-out="$cache/debug-kernel/$hash"
+out="$cache/debug-kernels/$hash"
 
 if [ -f "$out/.done" ]; then
 	echo "$out"
@@ -135,7 +135,9 @@ touch "$out/.done"
 # Builds of the same source package for other fragments, versions or
 # series are stale: reclaim the space.  Builds of another package (the
 # cache may be shared with a checkout still on an older source) stay.
-for old in "$cache"/debug-kernel/*/; do
+# (CACHE/debug-kernels/, not the 6.1 builds' CACHE/debug-kernel/: those
+# builds' script removed every other build there when it finished.)
+for old in "$cache"/debug-kernels/*/; do
 	[ "${old%/}" != "$out" ] && [ -f "$old/source" ] &&
 		[ "$(cut -d' ' -f1 "$old/source")" = "$srcpkg" ] && rm -rf "$old"
 done
