@@ -163,9 +163,15 @@ if [ "$variant" = dt ]; then
 	# binding.  The one-expression fix, the way the other notice does it;
 	# a dt-schema without the faulty expression is left as it is.
 	v="$tmp/usr/lib/python3/dist-packages/dtschema/validator.py"
-	bad="print(f\"{self.schemas[sch_id]['\$filename']}: {p}: multiple incompatible types"
+	bad="self.schemas[sch_id]['"
 	if grep -qF "$bad" "$v"; then
-		sed -i "s/self.schemas\[sch_id\]\['\$filename'\]: {p}: multiple/self.schemas[sch_id.rstrip('#')]['\$filename']: {p}: multiple/" "$v"
+		python3 - "$v" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("self.schemas[sch_id]['", "self.schemas[sch_id.rstrip('#')]['")
+open(p, "w").write(s)
+PY
 		! grep -qF "$bad" "$v" || die "could not fix dt-schema's validator.py"
 		say "dt-schema: fixed the KeyError in check_duplicate_property_types()"
 	fi
