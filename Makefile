@@ -113,8 +113,11 @@ fuzzer: deps
 	mkdir -p $(BUILD)
 	$(MAKE) -C tools/fuzz O=$(BUILD)
 
-DEBUG_ENV := $(CACHE)/debug-kernel.env
-DEBUG_MOD_ENV := $(CACHE)/debug-kernel-modular.env
+# Named for what they point to, the debug kernel from the newest Debian
+# source: a cache shared with a checkout still on the 6.1 debug kernel
+# (debug-kernel.env) keeps both pointers apart.
+DEBUG_ENV := $(CACHE)/debug-kernel-newest.env
+DEBUG_MOD_ENV := $(CACHE)/debug-kernel-newest-modular.env
 DEBUG_SRC := $(BUILD)/debug-src
 
 # The checker kernel: built once per fragment/source version, kept in CACHE.

@@ -41,10 +41,11 @@ NIC_MODULES = ("virtio_pci", "virtio_mmio", "virtio_net", "dummy", "e1000e")
 # tools/fetch-kernel.sh (their env files name the lane).
 FLAVOUR_ENV = {
     "debian": "kernel.env",
-    "debug": "debug-kernel.env",
+    # (from the newest kernel source Debian carries, trixie-backports')
+    "debug": "debug-kernel-newest.env",
     # The debug kernel's tree rebuilt with the driver and its KUnit suite as
     # modules (in-tree, =m): only the KUnit suite boots it.
-    "debug-modular": "debug-kernel-modular.env",
+    "debug-modular": "debug-kernel-newest-modular.env",
     "bullseye": "kernels/bullseye-arm64.env",
     "backports": "kernels/backports-arm64.env",
     "armhf": "kernels/bookworm-armhf.env",
