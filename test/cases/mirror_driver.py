@@ -147,13 +147,20 @@ POOL = {"mirror-pool-a": 0x0, "mirror-pool-b": 0x800}
 SHARED = ("dup-region-a", "dup-region-b")
 SHARED_SLOT = 15
 
-# small_shm is too small for an instance but mapped (no no-map): a no-map
-# region smaller than a page leaves the rest of its page to memblock while
-# arm64's linear map drops the whole page, and the 7.3 KASAN debug kernel
-# oopsed at boot (dc zva in pcpu_alloc_first_chunk's memset, at 0x5f0f0bc0).
+# small_shm is too small for an instance.  A no-map region smaller than a
+# page leaves the rest of its page to memblock while arm64's linear map
+# drops the whole page: the 7.3 KASAN debug kernel oopsed at boot (dc zva
+# in pcpu_alloc_first_chunk's memset, at 0x5f0f0bc0).  small_pad reserves
+# the rest of that page, so nothing is allocated where nothing is mapped.
 EXTRA_RESERVED = """
 		small_shm: vnet-shm@5f0f0000 {
 			reg = <0x0 0x5f0f0000 0x0 0x40>;
+			no-map;
+		};
+
+		small_pad: vnet-shm-pad@5f0f0040 {
+			reg = <0x0 0x5f0f0040 0x0 0xfc0>;
+			no-map;
 		};
 
 		mapped_shm: vnet-shm@5f0f1000 {
