@@ -343,7 +343,7 @@ def our_modules(flavour="debian"):
     if flavour == "debug":
         # The debug kernel has the driver in-tree and built in.
         return [os.path.join(BUILD, "debug-src", "test", "kmod", m)
-                for m in ("amp-peer-ctl.ko", "vnlm-test-netdev.ko")]
+                for m in ("amp-peer-ctl.ko", "vnlm-test-mbox.ko", "vnlm-test-netdev.ko")]
     if flavour == "debug-modular":
         # The in-tree modules, as modules_install placed them.
         d = os.path.join(kernel_env(flavour)["KMODULES"], "kernel", "drivers", "net",
