@@ -246,6 +246,12 @@ def dt_root():
 def check_dt_binding(tree):
     root = dt_root()
     mount = os.path.dirname(tree)
+    # The example is extracted, compiled and validated again every run (a
+    # tree that ran the check before would otherwise say nothing at all).
+    for ext in (".example.dts", ".example.dtb"):
+        f = os.path.join(tree, BINDING[:-len(".yaml")] + ext)
+        if os.path.exists(f):
+            os.unlink(f)
     text, rc = run([os.path.join(TOP, "tools", "in-root.sh"), root, mount,
                     "make", "-C", tree, "-j2", "dt_binding_check",
                     "DT_SCHEMA_FILES=net/linux,virtio-net-link-mirror.yaml"], cwd=tree)
