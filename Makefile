@@ -9,7 +9,11 @@
 #   make bench      benchmarks with ratios against same-run baselines
 #   make mutants    the mutation lane over driver/ (scripts/mutants)
 #   make fuzz       fuzz the shared validation code for FUZZ_SECONDS (600)
-#   make debug-kernel  the KASAN/lockdep/kmemleak kernel (cached; make check)
+#   make debug-kernel  the KASAN/lockdep/kmemleak kernel from the newest Debian
+#                   kernel source (trixie-backports; cached; make check)
+#   make series     the in-tree patch series with its cover letter, against that
+#                   source: $(BUILD)/series/patches/*.patch and the mbox to send,
+#                   $(BUILD)/series/vnet-link-mirror.mbox
 #   make lanes      the other Debian kernels (5.10, 6.12, trixie's 6.12, the newest
 #                   (7.3) arm64; 6.1 armhf) and our modules
 #   make docs       the guides in Documentation/ as HTML (build/docs/html)
@@ -61,8 +65,8 @@ MODINST_VARS = $(foreach v,INSTALL_MOD_PATH INSTALL_MOD_DIR INSTALL_MOD_STRIP MO
 KMAKE = $(MAKE) -C $(KDIR_EFFECTIVE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_O)
 
 .PHONY: all deps module modules_install dkms-source peer testmods tools install-tools docs \
-	guest-tools fuzzer \
-	debug-kernel module-debug lanes kexec-userland uboot run shell check bench fuzz fresh-check \
+	guest-tools fuzzer debug-kernel series module-debug lanes kexec-userland uboot run shell \
+	check bench fuzz fresh-check \
 	clean distclean
 
 # With a kernel tree of the user's, only the module: the other artefacts
@@ -129,18 +133,30 @@ fuzzer: deps
 	mkdir -p $(BUILD)
 	$(MAKE) -C tools/fuzz O=$(BUILD)
 
-DEBUG_ENV := $(CACHE)/debug-kernel.env
-DEBUG_MOD_ENV := $(CACHE)/debug-kernel-modular.env
+# Named for what they point to, the debug kernel from the newest Debian
+# source: a cache shared with a checkout still on the 6.1 debug kernel
+# (debug-kernel.env) keeps both pointers apart.
+DEBUG_ENV := $(CACHE)/debug-kernel-newest.env
+DEBUG_MOD_ENV := $(CACHE)/debug-kernel-newest-modular.env
 DEBUG_SRC := $(BUILD)/debug-src
 
 # The checker kernel: built once per fragment/source version, kept in CACHE.
 debug-kernel: deps
 	@dir=$$(scripts/build-debug-kernel.sh $(CACHE)) && \
 	ver=$$(ls $$dir/modroot/lib/modules) && \
+	tree=$$(cut -d' ' -f1 $$dir/source) && \
 	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-builtin" \
-		"$$dir/linux-source-6.1" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV) && \
+		"$$dir/$$tree" "$$dir/modroot/lib/modules/$$ver" > $(DEBUG_ENV) && \
 	printf 'KIMAGE=%s\nKBUILD=%s\nKMODULES=%s\n' "$$dir/Image-modular" \
-		"$$dir/linux-source-6.1" "$$dir/modroot-modular/lib/modules/$$ver" > $(DEBUG_MOD_ENV)
+		"$$dir/$$tree" "$$dir/modroot-modular/lib/modules/$$ver" > $(DEBUG_MOD_ENV)
+
+# The series as it would be posted (git am --empty=drop applies the mbox;
+# make check's host_intree.py checks it on the debug kernel's tree).
+series:
+	rm -rf $(BUILD)/series && mkdir -p $(BUILD)/series
+	scripts/build-debug-kernel.sh --series $(CACHE) $(BUILD)/series
+	rm -rf $(BUILD)/series/linux-source-*
+	@ls $(BUILD)/series/patches/*.patch $(BUILD)/series/vnet-link-mirror.mbox
 
 # The debug kernel has the driver in-tree and built in (scripts/intree-series.sh,
 # =y); only the test module is built against it, from a copy (it compiles

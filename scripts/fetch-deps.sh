@@ -34,11 +34,15 @@ host_pkgs=(
 	cpio gzip                       # guest initramfs
 	xz-utils                        # linux-source-6.1.tar.xz
 	linux-kbuild-6.1                # kbuild scripts for Debian's unpacked headers
-	linux-source-6.1                # checkpatch.pl, the debug kernel, the armhf
-	                                # lane's 32-bit modpost (scripts/fetch-kernel.sh)
+	linux-source-6.1                # checkpatch.pl, the armhf lane's 32-bit modpost
+	                                # (scripts/fetch-kernel.sh); the debug kernel is
+	                                # built from the newest source Debian carries
+	                                # (scripts/fetch-kernel-source.sh)
 	sparse perl                     # C=2, checkpatch
 	python3-ply yamllint            # in-tree checks: checkpatch's spdxcheck.py,
 	                                # make dt_binding_check
+	python3-sphinx                  # in-tree checks: the docs page, sphinx-build -W
+	                                # with the tree's kernel-doc extension
 	bc flex bison libssl-dev libelf-dev kmod  # debug kernel build, modules_install,
 	                                # the armhf lane's kbuild; depmod for the lanes
 	clang libclang-rt-14-dev        # libFuzzer harness

@@ -9,17 +9,41 @@
 #   0002 net: the driver under drivers/net/vnet-link-mirror/, hooked into
 #        drivers/net/Kconfig and drivers/net/Makefile, with its ABI header,
 #        its sysfs ABI document and their MAINTAINERS lines
+#   0003 docs: networking: driver/vnet-link-mirror.rst as
+#        Documentation/networking/vnet-link-mirror.rst, in the networking
+#        index's toctree (a page outside any toctree is a Sphinx warning)
+#
+# With --cover-letter, a 0000 cover letter too (git format-patch
+# --cover-letter, its subject and text from the branch description), with
+# To:/Cc: on every patch from the MAINTAINERS entries that cover the files
+# each touches (what scripts/get_maintainer.pl --no-git names; the in-tree
+# check compares them), so the whole is a ready-to-send mbox.
 #
 # In the tree the code is written for that kernel: the version
 # conditionals of vnlm_compat.h are resolved for it (scripts/version-flatten.py)
 # and the ABI header sits beside the driver.
 #
-# Usage: scripts/intree-series.sh KERNEL_TREE OUT_DIR
+# Usage: scripts/intree-series.sh [--cover-letter] KERNEL_TREE OUT_DIR
 #   (prints the patch files; apply with `git apply` or `patch -p1`)
+#        scripts/intree-series.sh --base-files
+#   (the tree's files the series is made against: a partial tree needs
+#   these and the top Makefile)
 set -euo pipefail
 
-tree=$(cd "${1:?usage: intree-series.sh KERNEL_TREE OUT_DIR}" && pwd)
-out=${2:?usage: intree-series.sh KERNEL_TREE OUT_DIR}
+usage="usage: intree-series.sh [--cover-letter] KERNEL_TREE OUT_DIR | --base-files"
+base_files=(drivers/net/Kconfig drivers/net/Makefile MAINTAINERS
+	Documentation/networking/index.rst)
+if [ "${1:-}" = --base-files ]; then
+	printf '%s\n' "${base_files[@]}"
+	exit 0
+fi
+cover=0
+if [ "${1:-}" = --cover-letter ]; then
+	cover=1
+	shift
+fi
+tree=$(cd "${1:?$usage}" && pwd)
+out=${2:?$usage}
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -38,7 +62,7 @@ trap 'rm -rf "$work"' EXIT
 # SOURCE_DATE_EPOCH when set, else that of the last commit touching what
 # the series is made from, else a fixed one (a tree with no git history).
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
-	SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct -- driver include bindings \
+	SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct -- driver include bindings docs \
 		scripts/intree-series.sh scripts/version-flatten.py 2>/dev/null || true)
 fi
 stamp="@${SOURCE_DATE_EPOCH:-1767225600} +0000"
@@ -48,7 +72,7 @@ g() { git -C "$work" -c user.name="vnet-link-mirror developers" \
 
 # The base: the tree's own copies of the files the series touches.
 g init -q
-for f in drivers/net/Kconfig drivers/net/Makefile MAINTAINERS; do
+for f in "${base_files[@]}"; do
 	mkdir -p "$work/$(dirname "$f")"
 	cp "$tree/$f" "$work/$f"
 done
@@ -110,6 +134,9 @@ for f in "$top"/driver/*.c "$top"/driver/*.h; do
 done
 python3 "$top/scripts/version-flatten.py" "$kver" <"$top/driver/vnlm_compat.h" \
 	>"$work/$dir/vnlm_compat.h"
+# Shims that are no-ops for this kernel are inlined (checkpatch --strict
+# flags a macro that ignores an argument; upstream has no compat layer).
+python3 "$top/scripts/intree-inline-shims.py" "$work/$dir"
 cp "$top/driver/Kconfig" "$work/$dir/Kconfig"
 # In the tree the ABI header is found beside the driver.
 # The out-of-tree default (CONFIG_VNET_LINK_MIRROR ?= m for M= builds) has
@@ -120,8 +147,14 @@ sed -e 's|^VNLM_ABI_INCLUDE ?= .*|VNLM_ABI_INCLUDE := $(srctree)/$(src)|' \
 # The shared ABI header the RTOS side includes sits beside the driver.' \
 	"$top/driver/Kbuild" | cat -s >"$work/$dir/Makefile"
 cp "$top/include/vnet-link-mirror/shm.h" "$work/$dir/vnet-link-mirror/shm.h"
-cp "$top/driver/sysfs-driver-vnet-link-mirror" \
-	"$work/Documentation/ABI/testing/sysfs-driver-vnet-link-mirror"
+# In the tree, KernelVersion is the release that would first carry the
+# ABI (the one after the tree's: new drivers go into the next merge
+# window), and Contact is an address (Documentation/ABI/README).
+next="${kver%.*}.$(( ${kver#*.} + 1 ))"
+sed -e "s/^KernelVersion:.*/KernelVersion:\t$next/" \
+    -e 's/^Contact:.*/Contact:\tvnet-link-mirror developers <vnet-link-mirror@lists.example.org>/' \
+	"$top/driver/sysfs-driver-vnet-link-mirror" \
+	>"$work/Documentation/ABI/testing/sysfs-driver-vnet-link-mirror"
 # Hook-up: after the last driver sourced inside "if NETDEVICES".
 awk -v src="source \"$dir/Kconfig\"" '
 	/^endif # NETDEVICES/ && !done { print src; print ""; done = 1 }
@@ -147,6 +180,97 @@ core when what it can read changes.  With nobody mirroring (unbind,
 remove) the RTOS is told link down.
 MSG
 
+# 3: the driver's page, in the networking index's first toctree at its
+# alphabetical place among the plain page names.
+doc=Documentation/networking/vnet-link-mirror.rst
+cp "$top/driver/vnet-link-mirror.rst" "$work/$doc"
+python3 - "$work/Documentation/networking/index.rst" <<'PY'
+import re
+import sys
+
+path = sys.argv[1]
+lines = open(path).read().split("\n")
+start = lines.index(".. toctree::")
+i = start + 1
+while lines[i].strip() == "" or lines[i].lstrip().startswith(":"):
+    i += 1
+while i < len(lines) and lines[i].startswith("   ") and lines[i].strip():
+    name = lines[i].strip()
+    if re.fullmatch(r"[a-z0-9_-]+", name) and name > "vnet-link-mirror":
+        break
+    i += 1
+lines.insert(i, "   vnet-link-mirror")
+open(path, "w").write("\n".join(lines))
+PY
+maintainers "$doc"
+g add -A
+g commit -q -s -F - <<'MSG'
+docs: networking: add vnet-link-mirror
+
+Describe the driver for its users and for RTOS authors: what it
+mirrors, how an instance is declared, the shared-memory layout the RTOS
+reads (from the ABI header's kernel-doc), the doorbells, and where its
+sysfs ABI and trace events are documented.
+MSG
+
 rm -f "$out"/*.patch
-g format-patch -q -o "$out" HEAD~2
+if [ $cover -eq 0 ]; then
+	g format-patch -q -o "$out" HEAD~3
+	ls "$out"/*.patch
+	exit 0
+fi
+
+# The recipients: what the tree's scripts/get_maintainer.pl names for the
+# series' files with the series' MAINTAINERS (--no-tree: the work repo is
+# a partial tree; --no-git: no history here, nor a maintainer's guess from
+# it), people in To:, lists in Cc:, every patch to everyone, as
+# git send-email sends a series.
+gm="$tree/scripts/get_maintainer.pl"
+[ -f "$gm" ] || { echo "intree-series: $gm missing: the tree is needed for the recipients" >&2; exit 1; }
+g format-patch -q -o "$work/plain" HEAD~3
+gmr() { (cd "$work" && perl "$gm" --no-tree --no-git --no-git-fallback --no-rolestats \
+	--no-multiline "$@" plain/*.patch); }
+to=$(gmr --no-l) || { echo "intree-series: get_maintainer.pl failed" >&2; exit 1; }
+cc=$(gmr --no-m --no-r) || { echo "intree-series: get_maintainer.pl failed" >&2; exit 1; }
+[ -n "$to" ] && [ -n "$cc" ] || { echo "intree-series: get_maintainer.pl named nobody" >&2; exit 1; }
+rcpt=()
+while IFS= read -r a; do rcpt+=("--to=$a"); done < <(echo "$to" | tr ',' '\n' | sed 's/^ *//')
+# A signer (the patches' own Signed-off-by) comes back among the lists:
+# nobody twice.
+while IFS= read -r a; do
+	printf '%s\n' "${rcpt[@]}" | grep -qxF -- "--to=$a" || rcpt+=("--cc=$a")
+done < <(echo "$cc" | tr ',' '\n' | sed 's/^ *//')
+
+# The cover letter's subject and text: the branch description, as
+# format-patch --cover-from-description=subject takes it.
+ver=$(awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { p = $3 } /^SUBLEVEL =/ { s = $3 }
+	END { print v "." p "." s }' "$tree/Makefile")
+g config "branch.$(g symbolic-ref --short HEAD).description" "$(cat <<DESC
+net: add vnet-link-mirror, an uplink link-state mirror for AMP RTOS peers
+
+On an asymmetric multiprocessing SoC, Linux often owns the physical NIC
+while an RTOS on other cores of the same SoC talks to the network through
+a virtio-net device whose configuration space lives in shared memory.
+The RTOS cannot see the cable: its virtio-net frontend shows link up
+forever, or whatever its backend last wrote.
+
+This series adds a small platform driver that follows the NIC Linux owns
+(by netdev name or by DT node) and mirrors its link state, speed, duplex
+and MTU into that struct virtio_net_config, under a generation counter
+the RTOS reads seqlock-style, then rings the RTOS core: a GIC SGI, or a
+mailbox channel for a Cortex-M/R core outside Linux's GIC.  It moves no
+packets.
+
+Patch 1 adds the DT binding, patch 2 the driver with its KUnit suite,
+the shared-memory ABI header the RTOS side includes and the sysfs ABI,
+patch 3 its documentation page.
+
+Tested under QEMU (virt, GICv2 and GICv3, an RTOS image on a core kept
+from Linux) with KASAN, lockdep, kmemleak and the KUnit suite, built in
+and as modules, on $ver.  Checked with checkpatch --strict, W=1,
+kernel-doc and make dt_binding_check.
+DESC
+)"
+g format-patch -q --cover-letter --cover-from-description=subject "${rcpt[@]}" \
+	-o "$out" HEAD~3
 ls "$out"/*.patch

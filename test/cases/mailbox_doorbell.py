@@ -227,4 +227,8 @@ SUITES = [
     # uplinks around the notifiers that ring the mailbox doorbell.
     Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup,
           flavours=("newest",)),
+    # The debug kernel (built from the newest Debian source, 7.3 on
+    # 2026-12-06): lockdep and KASAN over the same paths, fw_devlink=on.
+    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup,
+          flavours=("debug",)),
 ]

@@ -167,9 +167,19 @@ POOL = {"mirror-pool-a": 0x0, "mirror-pool-b": 0x800}
 SHARED = ("dup-region-a", "dup-region-b")
 SHARED_SLOT = 15
 
+# small_shm is too small for an instance.  A no-map region smaller than a
+# page leaves the rest of its page to memblock while arm64's linear map
+# drops the whole page: the 7.3 KASAN debug kernel oopsed at boot (dc zva
+# in pcpu_alloc_first_chunk's memset, at 0x5f0f0bc0).  small_pad reserves
+# the rest of that page, so nothing is allocated where nothing is mapped.
 EXTRA_RESERVED = """
 		small_shm: vnet-shm@5f0f0000 {
 			reg = <0x0 0x5f0f0000 0x0 0x40>;
+			no-map;
+		};
+
+		small_pad: vnet-shm-pad@5f0f0040 {
+			reg = <0x0 0x5f0f0040 0x0 0xfc0>;
 			no-map;
 		};
 
@@ -838,10 +848,13 @@ def test_hotplug(g):
         # rescan brings the card in.
         raise Skip(f"the {g.flavour} kernel has no PCIe hot-plug (CONFIG_HOTPLUG_PCI_PCIE)")
     if g.flavour == "debug":
-        # Plugging alone trips lockdep in 6.1's pciehp (reset_lock against
+        # Plugging alone trips lockdep in pciehp (reset_lock against
         # pci_rescan_remove_lock in pciehp_configure_device), with none of
-        # our code on the chain; the Debian-kernel lane runs this test.
-        raise Skip("6.1 pciehp lockdep report on plug, not ours (see test)")
+        # our code on the chain: 6.1, and 7.3.4 still (2026-12-06, the same
+        # chain: pciehp_probe -> pciehp_check_presence takes reset_lock,
+        # pciehp_ist -> pciehp_configure_device takes the rescan lock under
+        # it).  The Debian-kernel lanes run this test.
+        raise Skip("pciehp lockdep report on plug (6.1, 7.3.4), not ours (see test)")
     name = "mirror-eth2-hot"
     mark = head(g)
     g.qmp("netdev_add", type="user", id="hp0")

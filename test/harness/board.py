@@ -83,10 +83,11 @@ def board_info(kind="virt"):
 # scripts/fetch-kernel.sh (their env files name the lane).
 FLAVOUR_ENV = {
     "debian": "kernel.env",
-    "debug": "debug-kernel.env",
+    # (from the newest kernel source Debian carries, trixie-backports')
+    "debug": "debug-kernel-newest.env",
     # The debug kernel's tree rebuilt with the driver and its KUnit suite as
     # modules (in-tree, =m): only the KUnit suite boots it.
-    "debug-modular": "debug-kernel-modular.env",
+    "debug-modular": "debug-kernel-newest-modular.env",
     "bullseye": "kernels/bullseye-arm64.env",
     "backports": "kernels/backports-arm64.env",
     "armhf": "kernels/bookworm-armhf.env",
@@ -472,7 +473,7 @@ def our_modules(flavour="debian"):
     if flavour == "debug":
         # The debug kernel has the driver in-tree and built in.
         return [os.path.join(BUILD, "debug-src", "test", "kmod", m)
-                for m in ("amp-peer-ctl.ko", "vnlm-test-netdev.ko")]
+                for m in ("amp-peer-ctl.ko", "vnlm-test-mbox.ko", "vnlm-test-netdev.ko")]
     if flavour == "debug-modular":
         # The in-tree modules, as modules_install placed them.
         d = os.path.join(kernel_env(flavour)["KMODULES"], "kernel", "drivers", "net",
