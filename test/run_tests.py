@@ -59,7 +59,7 @@ def main():
         for suite in suites:
             if flavour not in suite.flavours:
                 continue
-            for gic in suite.gics:
+            for gic in suite.gics_for(flavour):
                 if args.gic and gic not in args.gic:
                     continue
                 # The board's interrupt controller: sabrelite's A9 MPCore

@@ -86,4 +86,7 @@ SUITES = [Suite("uboot-fdt-edits", [
     ("Linux's DT carries exactly U-Boot's edits", test_linux_sees_the_edits),
     ("the RTOS core reads per U-Boot's edits (uplink, SGI, notify)", test_rtos_reads_the_edits),
 ], overlay=board.mirror_overlay(INSTANCES), nics=[PCI_UPLINK], nslots=4, setup=setup,
-    ram_mb=RAM_MB, firmware=firmware, flavours=board.FLAVOURS + board.LANE_FLAVOURS)]
+    ram_mb=RAM_MB, firmware=firmware, flavours=board.FLAVOURS + board.LANE_FLAVOURS,
+    # U-Boot's edits are the kernel's DT either way: the older and newer
+    # arm64 kernels on one GIC each (both on 6.1, debug and armhf)
+    flavour_gics={"bullseye": (2,), "backports": (3,)})]

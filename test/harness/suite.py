@@ -25,7 +25,7 @@ class Suite:
     def __init__(self, name, tests, overlay=None, nics=(), symbols=None,
                  nslots=8, setup=None, gics=(2, 3), append="", ram_mb=None,
                  firmware=None, flavours=board.FLAVOURS, firmware_board=False,
-                 closing_checks=True, initrd=None, boot=None):
+                 closing_checks=True, initrd=None, boot=None, flavour_gics=None):
         self.name = name
         self.tests = tests
         # None: the board's own one-instance overlay (board.default_overlay)
@@ -50,6 +50,12 @@ class Suite:
         # fn(out_dir, board) -> a boot loader driving the boot (guest.Guest's
         # @boot), board as for firmware_board; None: QEMU loads the kernel
         self.boot = boot
+        # {flavour: gics} where a kernel runs the suite on fewer GICs than
+        # @gics: the CI budget's cheaper lanes (each still runs the suite)
+        self.flavour_gics = flavour_gics or {}
+
+    def gics_for(self, flavour):
+        return self.flavour_gics.get(flavour, self.gics)
 
 
 def run_suite(tap, suite, gic, initrd, out_dir, flavour="debian"):
