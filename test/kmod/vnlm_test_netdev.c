@@ -33,9 +33,9 @@
 #include <linux/netdevice.h>
 #include <linux/of.h>
 #include <linux/rtnetlink.h>
-#include <linux/version.h>
 
 #include "../../driver/vnlm_clock.h"
+#include "kmod_compat.h"
 
 static struct net_device *tnd;
 static int tnd_speed = SPEED_1000;
@@ -44,8 +44,7 @@ static u64 tnd_stop_stamp;
 static struct vnlm_clock tnd_clock;	/* the driver's choice, for stop_stamp */
 
 /* request_ops_lock: absent in 6.12 (Debian trixie), present in 7.3 */
-#define TND_HAVE_OPS_LOCK (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0))
-static bool tnd_ops_lock = TND_HAVE_OPS_LOCK;
+static bool tnd_ops_lock = KMOD_HAVE_OPS_LOCK;
 module_param_named(ops_lock, tnd_ops_lock, bool, 0444);
 MODULE_PARM_DESC(ops_lock, "request the netdev instance lock (6.15+; reads 0 without it)");
 
@@ -186,7 +185,7 @@ static int __init tnd_init(void)
 	ndev->netdev_ops = &tnd_netdev_ops;
 	ndev->ethtool_ops = &tnd_ethtool_ops;
 	ndev->max_mtu = ETH_MAX_MTU;
-#if TND_HAVE_OPS_LOCK
+#if KMOD_HAVE_OPS_LOCK
 	ndev->request_ops_lock = tnd_ops_lock;
 #else
 	tnd_ops_lock = false;
