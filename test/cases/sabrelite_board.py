@@ -95,7 +95,14 @@ def _wait_state(g, up, what):
 def _latency(g, mark, cntfrq):
     """The last record since @mark: Linux's event stamp to the doorbell the
     peer took, both on the A9 global timer, in microseconds."""
-    recs = [r for r in records_since(g, mark) if r.slot == SLOT]
+    # The view the test waited on can be read before the record of the
+    # doorbell that brought it is in the log: wait for the record itself.
+    deadline = time.monotonic() + LINK_TIMEOUT
+    while True:
+        recs = [r for r in records_since(g, mark) if r.slot == SLOT]
+        if recs or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
     expect(recs, "the change arrived without a doorbell record")
     r = recs[-1]
     expect(r.intid == SGI, f"doorbell INTID {r.intid}, the node says SGI {SGI}")
