@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """dts/soc/: the real-SoC examples (i.MX8MP MU, ZynqMP IPI, STM32MP1 IPCC,
 AM64 omap-mailbox) build with dtc, pass vnlm-dtb check, and pass dt-validate
-against our binding and against the upstream 6.1 schemas of each SoC's
-mailbox and of reserved-memory / mmio-sram.  Mutants of each file prove
+against our binding and against the upstream schemas of each SoC's
+mailbox and of reserved-memory / mmio-sram: those of the debug kernel's tree
+(the newest kernel source Debian carries) and, for reserved-memory.yaml,
+which left the kernel tree for dt-schema, the trixie-dt root's dt-schema.  Mutants of each file prove
 that those schemas (and vnlm-dtb) are really applied."""
 
+import glob
 import os
 import shutil
 import subprocess
@@ -40,8 +43,11 @@ SOCS = {
 UPSTREAM = ["mailbox/fsl,mu.yaml", "mailbox/xlnx,zynqmp-ipi-mailbox.yaml",
             "mailbox/st,stm32-ipcc.yaml", "mailbox/ti,omap-mailbox.yaml",
             "sram/sram.yaml", "reserved-memory/reserved-memory.yaml"]
+# reserved-memory.yaml is in the kernel tree up to 6.2 and in dt-schema's own
+# schemas after (the kernel removed its copy once dt-schema carried it).
+MOVED_TO_DTSCHEMA = {"reserved-memory/reserved-memory.yaml"}
 
-# 6.1's reserved-memory.yaml is a base for compatible-specific schemas and
+# reserved-memory.yaml is a base for compatible-specific schemas and
 # selects nothing by itself (dt-schema of that age checked the container);
 # this wrapper applies it, unchanged, to every child of /reserved-memory.
 RESERVED_NODE = """\
@@ -82,15 +88,28 @@ def run(cmd):
                           env=host_intree.ENV)
 
 
+def dtschema_schemas():
+    """dt-schema's own schema directory in the trixie-dt root."""
+    found = glob.glob(os.path.join(host_intree.dt_root(), "usr", "lib", "python3*",
+                                   "dist-packages", "dtschema", "schemas"))
+    if len(found) != 1:
+        raise AssertionError(f"dt-schema's schemas in the trixie-dt root: found {found}")
+    return found[0]
+
+
 def upstream_schemas():
-    """Copy the 6.1 schemas we validate against out of the kernel source."""
+    """Copy the schemas we validate against out of the kernel source (and
+    dt-schema, for those that moved there)."""
     bindings = os.path.join(host_intree.src(), "Documentation", "devicetree", "bindings")
     if not os.path.isdir(bindings):
         raise AssertionError(f"no kernel bindings at {bindings}: run `make debug-kernel`")
     shutil.rmtree(SCHEMAS, ignore_errors=True)
     for rel in UPSTREAM:
         os.makedirs(os.path.join(SCHEMAS, os.path.dirname(rel)), exist_ok=True)
-        shutil.copy(os.path.join(bindings, rel), os.path.join(SCHEMAS, rel))
+        src = os.path.join(bindings, rel)
+        if rel in MOVED_TO_DTSCHEMA and not os.path.exists(src):
+            src = os.path.join(dtschema_schemas(), rel)
+        shutil.copy(src, os.path.join(SCHEMAS, rel))
     with open(os.path.join(SCHEMAS, "reserved-memory", "vnlm-reserved-memory-node.yaml"),
               "w") as f:
         f.write(RESERVED_NODE)
