@@ -188,6 +188,19 @@ static int link_sram(struct device *dev, struct device_node *sram_np)
 	return 0;
 }
 
+/*
+ * A memory resource by value.  DEFINE_RES_MEM() is a brace initializer in
+ * 6.1 and a compound literal in 6.12 and 7.3, which a cast turns into a
+ * sparse warning ("cast to non-scalar"); as an initializer it is right in
+ * both.
+ */
+static void vnlm_res_mem(struct resource *r, resource_size_t start, resource_size_t size)
+{
+	struct resource res = DEFINE_RES_MEM(start, size);
+
+	*r = res;
+}
+
 /* An sram phandle names a partition of an mmio-sram node (a child with the
  * "pool" property), which the SRAM driver maps and hands out as a genalloc
  * pool of its own: the instance claims its bytes from that pool.
@@ -256,7 +269,7 @@ static int parse_region(struct device *dev, struct vnlm_params *params)
 			return err;
 		}
 		of_node_put(rnp);
-		res = (struct resource)DEFINE_RES_MEM(rmem->base, rmem->size);
+		vnlm_res_mem(&res, rmem->base, rmem->size);
 	}
 
 	if (of_get_property(dev->of_node, VNLM_PROP_SHM_OFFSET, &len)) {
@@ -274,8 +287,7 @@ static int parse_region(struct device *dev, struct vnlm_params *params)
 	 * owning only its layout's bytes of it.
 	 */
 	if (len)
-		params->region = (struct resource)DEFINE_RES_MEM(res.start + offset,
-								 VNLM_REGION_MIN_SIZE);
+		vnlm_res_mem(&params->region, res.start + offset, VNLM_REGION_MIN_SIZE);
 	else
 		params->region = res;
 	return 0;

@@ -327,16 +327,24 @@ class Guest:
                                  f"{self.peer.header()}")
             time.sleep(0.02)
 
+    DMESG_BAD = ("WARNING:|BUG:|Oops|Call trace:|refcount_t|ref_tracker|"
+                 "unregister_netdevice: waiting|Kernel panic|"
+                 "KASAN|UBSAN|possible circular|possible recursive|"
+                 "inconsistent lock|suspected memory leak|ODEBUG")
+
     def dmesg_problems(self):
         """Kernel reports that must never appear."""
-        bad = ("WARNING:|BUG:|Oops|Call trace:|refcount_t|ref_tracker|"
-               "unregister_netdevice: waiting|Kernel panic|"
-               "KASAN|UBSAN|possible circular|possible recursive|"
-               "inconsistent lock|suspected memory leak|ODEBUG")
+        bad = self.DMESG_BAD
         # Filtered in the guest: a board with hundreds of instances has a
         # log too long to pull through the serial console on a loaded host.
         text = self.out(f"dmesg | grep -E '{bad}' || true", timeout=120)
         return [l for l in text.splitlines() if re.search(bad, l)]
+
+    def dmesg_context(self, lines=6, most=60):
+        """Each report with the lines around it (where and why), for the
+        failure message."""
+        return self.out(f"dmesg | grep -E -B2 -A{lines} '{self.DMESG_BAD}' | head -{most} || true",
+                        timeout=120)
 
     # -- teardown --------------------------------------------------------
     def close(self):

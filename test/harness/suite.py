@@ -152,7 +152,8 @@ def peer_alive(g):
 def check_dmesg(g):
     problems = g.dmesg_problems()
     if problems:
-        raise GuestError("kernel reported:\n" + "\n".join(problems[:20]))
+        raise GuestError("kernel reported:\n" + "\n".join(problems[:20]) +
+                         "\nin context:\n" + g.dmesg_context())
 
 
 # -- helpers the cases share ---------------------------------------------
