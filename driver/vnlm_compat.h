@@ -76,15 +76,15 @@ typedef struct {} netdevice_tracker;
 #define vnlm_assign_str(field, src)	__assign_str(field, src)
 #endif
 
-/* 5.17: DEFINE_SIMPLE_DEV_PM_OPS() and pm_sleep_ptr(), which keep the
- * callbacks referenced without CONFIG_PM_SLEEP.  Before, SIMPLE_DEV_PM_OPS()
+/* 5.17: SYSTEM_SLEEP_PM_OPS() and pm_sleep_ptr(), which keep the callbacks
+ * referenced without CONFIG_PM_SLEEP.  Before, SET_SYSTEM_SLEEP_PM_OPS()
  * drops them, and -Wunused-function (an error with WERROR) follows unless
  * they are marked __vnlm_pm_sleep (__maybe_unused there, nothing after).
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
 #include <linux/pm.h>
-#define DEFINE_SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)		\
-	SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)
+#define SYSTEM_SLEEP_PM_OPS(suspend_fn, resume_fn)			\
+	SET_SYSTEM_SLEEP_PM_OPS(suspend_fn, resume_fn)
 #define pm_sleep_ptr(ptr)	(IS_ENABLED(CONFIG_PM_SLEEP) ? (ptr) : NULL)
 #define __vnlm_pm_sleep		__maybe_unused
 #else

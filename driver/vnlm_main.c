@@ -159,15 +159,23 @@ static int __vnlm_pm_sleep vnlm_suspend(struct device *dev)
 	return 0;
 }
 
-static int __vnlm_pm_sleep vnlm_resume(struct device *dev)
+/* The uplink resumes after us (its device was created later than ours, and
+ * the PM core resumes in creation order): publishing from .resume would
+ * tell the RTOS the state from before the sleep, then whatever the NIC
+ * finds on its own resume.  .complete runs once every device has resumed.
+ * It also runs after a suspend aborted before ours: nothing to do then.
+ */
+static void __vnlm_pm_sleep vnlm_complete(struct device *dev)
 {
 	rtnl_lock();
 	vnlm_mirror_resume(dev_get_drvdata(dev));
 	rtnl_unlock();
-	return 0;
 }
 
-static DEFINE_SIMPLE_DEV_PM_OPS(vnlm_pm_ops, vnlm_suspend, vnlm_resume);
+static const struct dev_pm_ops vnlm_pm_ops = {
+	SYSTEM_SLEEP_PM_OPS(vnlm_suspend, NULL)
+	.complete = pm_sleep_ptr(vnlm_complete),
+};
 
 static const struct of_device_id vnlm_of_match[] = {
 	{ .compatible = VNLM_COMPATIBLE },

@@ -134,7 +134,11 @@ static void uplink_facts(struct vnlm_mirror *mirror, bool going_down,
 		return;
 	}
 	facts->running = netif_running(ndev) && !going_down;
-	facts->oper_up = netif_oper_up(ndev);
+	/* The operstate follows the carrier through linkwatch, up to a second
+	 * later (and later still across a suspend): a carrier already lost is
+	 * down, whatever the operstate says yet.
+	 */
+	facts->oper_up = netif_oper_up(ndev) && netif_carrier_ok(ndev);
 	facts->mtu = READ_ONCE(ndev->mtu);
 	if (facts->running && facts->oper_up) {
 		uplink_read_ksettings(mirror, access);
@@ -341,13 +345,18 @@ void vnlm_mirror_suspend(struct vnlm_mirror *mirror)
 
 /**
  * vnlm_mirror_resume() - publish the uplink's state again, with a doorbell
- * @mirror: a mirror vnlm_mirror_suspend() was called for
+ * @mirror: a mirror; nothing happens unless vnlm_mirror_suspend() took it
+ *	down
  *
+ * Called once every device has resumed (the PM core's complete phase), so
+ * that the uplink's own resume has run and its state is the NIC's.
  * Context: RTNL held.
  */
 void vnlm_mirror_resume(struct vnlm_mirror *mirror)
 {
 	ASSERT_RTNL();
+	if (!mirror->suspended)
+		return;
 	mirror->suspended = false;
 	/* While this kernel slept, another may have written the region: the
 	 * boot kernel a hibernation image is restored by, with the generation

@@ -9,7 +9,8 @@
  * struct vnlm_uplink_facts - the uplink as Linux sees it at one event
  * @present: a netdev is being followed
  * @running: administratively up and not going down
- * @oper_up: operationally up (RFC 2863), which needs carrier
+ * @oper_up: operationally up (RFC 2863) and the carrier on now (the
+ *	operstate lags a lost carrier by linkwatch's delay)
  * @mtu: the uplink's MTU
  * @speed: ethtool speed in Mbit/s, or SPEED_UNKNOWN
  * @duplex: ethtool DUPLEX_HALF, DUPLEX_FULL or DUPLEX_UNKNOWN
