@@ -96,7 +96,9 @@ def test_bench_verdicts():
     f4 = j.goal("rt-window", [999.0])              # one round, no noise: met
     got = [(gid, met) for gid, *_, met in j.goals]
     want = [("mirror-floor", True), ("daemon-mirror", False), ("churn", False), ("rt-window", True)]
-    if got != want or (f1, f2, f4) != (2.3, 9.0, 999.0) or "MISSED (no data)" not in j.printed[2]:
+    if got != want or (f1, f2, f4) != (2.3, 9.0, 999.0) or "MISSED (no data)" not in j.printed[2] \
+            or "met within the noise only" not in j.printed[0] \
+            or "within the noise" in j.printed[3]:
         raise AssertionError(f"verdicts {got} figures {(f1, f2, f4)}, expected {want}; "
                              f"rows {j.printed}")
     # Rounds that meet the goal are met, whatever samples pooled across
