@@ -25,6 +25,14 @@
  * that stays valid while queued: controllers that ring without payload
  * (i.MX MU TX doorbell, STM32 IPCC) ignore it.
  *
+ * ACK-mode controllers (neither TX-done IRQ nor poll: the framework's
+ * TXDONE_BY_ACK, e.g. Qualcomm's APCS IPC) learn of a delivery only from
+ * the client, through mbox_client_txdone().  For a doorbell, send_data
+ * returning 0 is all there is to know: the message is in the hardware.  So
+ * on such a controller the ring acknowledges after the send, as the SCMI
+ * mailbox transport does (vnlm_mbox_ack()); without it the first message
+ * stays active for ever and every later doorbell is queued behind it.
+ *
  * A controller unbound under us: the framework frees our channel in
  * mbox_controller_unregister() and the channel memory goes with the
  * controller, so the client must be gone first.  A device link
@@ -61,6 +69,7 @@
  * @progress: bumped on every tx_done, to tell a stall from a slow link
  * @progress_at_arm: @progress when @timeout was armed
  * @stalled: a timeout was counted and no doorbell has been done since
+ * @ack: the controller senses no TX done: the ring acknowledges each send
  * @timeout: checks for progress VNLM_MBOX_TX_TIMEOUT_MS after a send
  */
 struct vnlm_mbox {
@@ -75,6 +84,7 @@ struct vnlm_mbox {
 	unsigned long progress;
 	unsigned long progress_at_arm;
 	bool stalled;
+	bool ack;
 	struct delayed_work timeout;
 };
 
@@ -128,6 +138,29 @@ static void vnlm_mbox_timeout(struct work_struct *work)
 	}
 }
 
+/* ACK mode: each mbox_client_txdone() ends the message in flight (our
+ * tx_done runs) and submits the next queued one, or retries a queued one
+ * the controller refused.  Until nothing is pending, or two calls in a row
+ * made no progress (the controller refuses: the timeout check reports it,
+ * and the next ring retries).  Bounded: each progress drops @pending.
+ */
+static void vnlm_mbox_ack(struct vnlm_mbox *mb)
+{
+	unsigned long flags, seen;
+	unsigned int pending, idle = 0;
+
+	while (idle < 2) {
+		spin_lock_irqsave(&mb->lock, flags);
+		pending = mb->pending;
+		seen = mb->progress;
+		spin_unlock_irqrestore(&mb->lock, flags);
+		if (!pending)
+			return;
+		mbox_client_txdone(mb->chan, 0);
+		idle = READ_ONCE(mb->progress) == seen ? idle + 1 : 0;
+	}
+}
+
 /* Context: RTNL held (the one caller, mirror_publish()); never sleeps. */
 static enum vnlm_ring_outcome vnlm_mbox_ring(struct vnlm_doorbell *db, u32 word)
 {
@@ -168,6 +201,8 @@ static enum vnlm_ring_outcome vnlm_mbox_ring(struct vnlm_doorbell *db, u32 word)
 		mb->next = (mb->next + VNLM_MBOX_WORDS - 1) % VNLM_MBOX_WORDS;
 		spin_unlock_irqrestore(&mb->lock, flags);
 		outcome = ret == -ENOBUFS ? VNLM_RING_FULL : VNLM_RING_GONE;
+	} else if (mb->ack) {
+		vnlm_mbox_ack(mb);
 	}
 
 	switch (outcome) {
@@ -234,6 +269,19 @@ int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db)
 	mb->cl.tx_done = vnlm_mbox_tx_done;
 
 	mb->chan = mbox_request_channel_byname(&mb->cl, VNLM_MBOX_NAME);
+	if (!IS_ERR(mb->chan) && !mb->chan->mbox->txdone_irq && !mb->chan->mbox->txdone_poll) {
+		/* An ACK-mode controller: we acknowledge (knows_txdone).  Asked
+		 * again with knows_txdone set, because mbox_free_channel() turns
+		 * an ACK channel's method into POLL (it assumes the ACK came from
+		 * knows_txdone on a polled controller, 5.10 to 7.3): a second
+		 * bind would otherwise find a polled channel on a controller
+		 * with no poll timer.  POLL with knows_txdone is ACK again.
+		 */
+		mbox_free_channel(mb->chan);
+		mb->cl.knows_txdone = true;
+		mb->ack = true;
+		mb->chan = mbox_request_channel_byname(&mb->cl, VNLM_MBOX_NAME);
+	}
 	if (IS_ERR(mb->chan))
 		return dev_err_probe(dev, PTR_ERR(mb->chan),
 				     "%pOF: mboxes: no \"" VNLM_MBOX_NAME "\" channel\n",

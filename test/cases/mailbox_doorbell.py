@@ -15,6 +15,7 @@ SLOT = 0
 UP = 0x1
 MBOX_TX_QUEUE_LEN = 20  # include/linux/mailbox_controller.h, 5.10 to 6.12
 MODE = "/sys/module/vnlm_test_mbox/parameters/mode"
+TXDONE = "/sys/module/vnlm_test_mbox/parameters/txdone"
 CTRL_DRV = "/sys/bus/platform/drivers/vnlm-test-mbox"
 DRV = "/sys/bus/platform/drivers/vnet-link-mirror"
 
@@ -197,6 +198,73 @@ def test_controller_vanishes(g):
     return f"peer read link down with word {r.msg}"
 
 
+def controller(g):
+    return g.out(f"ls {CTRL_DRV} | grep -v -e bind -e uevent -e module")
+
+
+def rebind_controller(g, txdone):
+    """The test controller bound again with TX done by @txdone (poll, ack),
+    and the instance bound again on it."""
+    ctrl = controller(g)
+    g.sh(f"echo {ctrl} > {CTRL_DRV}/unbind")
+    wait_bound(g, False)
+    g.sh(f"echo {txdone} > {TXDONE}")
+    g.sh("dmesg -c > /dev/null")
+    g.sh(f"echo {ctrl} > {CTRL_DRV}/bind")
+    # a consumer unbound through its device link is not probed again by
+    # itself on every kernel: bind it (harmless when deferred probe did)
+    g.sh(f"test -e {DRV}/{NODE} || echo {NODE} > {DRV}/bind", check=False)
+    wait_bound(g, True)
+    log = g.out("dmesg")
+    expect(f"TX done by {txdone}" in log, f"controller not in {txdone} mode:\n{log[-1500:]}")
+
+
+def ring_each(g, mtus):
+    """One ring per MTU, each waited for: the peer must take every one, and
+    read the word the driver rang it with."""
+    words = []
+    for mtu in mtus:
+        mark = head(g)
+        g.sh(f"ip link set dummy0 mtu {mtu}")
+        wait_view(g, SLOT, lambda v, m=mtu: v.mtu == m, timeout=5,
+                  what=f"mtu {mtu}: the doorbell for it")
+        n = stat(g, "doorbells")
+        g.wait_peer(lambda p: last_msg(g, mark).msg == n, 5, f"word {n}")
+        words.append(n)
+    return words
+
+
+def test_ack_mode(g):
+    """A controller with neither TX-done IRQ nor poll (TXDONE_BY_ACK): the
+    client acknowledges each send, or the first message never completes and
+    the second doorbell never reaches the peer."""
+    rebind_controller(g, "ack")
+    words = ring_each(g, (1500, 1501, 1502))
+    n = stat(g, "doorbells")
+    done = stat(g, "doorbell_done")
+    expect(done == n, f"ack mode: {n} doorbells rung, {done} done")
+    expect(stat(g, "doorbell_busy") == 0 and stat(g, "doorbell_timeouts") == 0,
+           f"ack mode: busy {stat(g, 'doorbell_busy')} timeouts {stat(g, 'doorbell_timeouts')}")
+    # Unbound and bound again on the same ACK channel (the framework turns
+    # a freed ACK channel's method into POLL): link down reaches the peer
+    # with its doorbell, and the new binding acknowledges too.
+    mark = head(g)
+    g.sh(f"echo {NODE} > {DRV}/unbind")
+    g.wait_peer(lambda p: [r for r in records_since(g, mark)
+                           if r.intid == SGI and r.msg == n + 1], 5,
+                "the link-down doorbell at unbind")
+    r = last_msg(g, mark)
+    expect(r.msg == n + 1 and not r.status & UP, f"unbind: the peer read {r}")
+    g.sh(f"echo {NODE} > {DRV}/bind")
+    wait_bound(g, True)
+    again = ring_each(g, (1503, 1504))
+    expect(stat(g, "doorbell_done") == stat(g, "doorbells"),
+           f"after rebind: {stat(g, 'doorbells')} rung, {stat(g, 'doorbell_done')} done")
+    rebind_controller(g, "poll")
+    return (f"ack mode: words {words} each read by the peer, {done}/{n} done; "
+            f"unbind word {r.msg} status {r.status:#x}; after rebind {again}")
+
+
 TESTS = [
     ("probe defers until the mailbox controller registers", test_probe_defers),
     ("a node with a mailbox and an SGI fails alone, naming mboxes",
@@ -209,6 +277,8 @@ TESTS = [
     ("queue full: counted, RTNL never blocked, rebind recovers", test_queue_full_rtnl_free),
     ("controller unbound: the instance goes with the peer told link down",
      test_controller_vanishes),
+    ("ACK-mode controller: the client acknowledges, every doorbell reaches the peer",
+     test_ack_mode),
 ]
 
 # Both GICs on the default kernel; GICv3 alone on the other kernels, where

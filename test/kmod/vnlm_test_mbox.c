@@ -18,6 +18,10 @@
  *	echo stall  > .../mode	# write the cell, raise nothing: never done
  *	echo ok     > .../mode	# normal; raises SGIs for cells left full
  *	echo NAME > /sys/bus/platform/drivers/vnlm-test-mbox/unbind  # vanish
+ *
+ * txdone=ack (read at probe: set it, then bind) registers the controller
+ * with neither TX-done IRQ nor poll, the framework's TXDONE_BY_ACK: only
+ * the client's mbox_client_txdone() ends a message (Qualcomm APCS IPC).
  */
 #include <linux/io.h>
 #include <linux/mailbox_controller.h>
@@ -39,6 +43,10 @@ static const char *const mode_names[] = { "ok", "refuse", "stall" };
 static ulong mpidr = 2;
 module_param(mpidr, ulong, 0444);
 MODULE_PARM_DESC(mpidr, "MPIDR of the RTOS peer core");
+
+static char *txdone = "poll";
+module_param(txdone, charp, 0644);
+MODULE_PARM_DESC(txdone, "poll (last_tx_done: the peer emptied the cell) or ack (the client acknowledges), read at probe");
 
 static ulong delivered;
 module_param(delivered, ulong, 0444);
@@ -148,7 +156,7 @@ static int tmb_probe(struct platform_device *pdev)
 	t->mbox.ops = &tmb_ops;
 	t->mbox.chans = t->chans;
 	t->mbox.num_chans = NCHANS;
-	t->mbox.txdone_poll = true;
+	t->mbox.txdone_poll = !sysfs_streq(txdone, "ack");
 	t->mbox.txpoll_period = 1;
 	ret = devm_mbox_controller_register(dev, &t->mbox);
 	if (ret)
@@ -157,8 +165,8 @@ static int tmb_probe(struct platform_device *pdev)
 	tmb_bound = t;
 	spin_unlock(&tmb_lock);
 	platform_set_drvdata(pdev, t);
-	dev_info(dev, "test mailbox: %u channels, SGI n + cell 0x%x + 4n to MPIDR 0x%lx\n",
-		 NCHANS, PEER_MBOX_CELLS, mpidr);
+	dev_info(dev, "test mailbox: %u channels, SGI n + cell 0x%x + 4n to MPIDR 0x%lx, TX done by %s\n",
+		 NCHANS, PEER_MBOX_CELLS, mpidr, t->mbox.txdone_poll ? "poll" : "ack");
 	return 0;
 }
 
