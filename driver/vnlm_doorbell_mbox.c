@@ -33,6 +33,17 @@
  * mailbox transport does (vnlm_mbox_ack()); without it the first message
  * stays active for ever and every later doorbell is queued behind it.
  *
+ * The last doorbell: remove, shutdown and suspend publish link down and
+ * ring, then (remove) the channel is freed, and mbox_free_channel() drops
+ * whatever is queued without a callback.  Behind a slow controller that
+ * is the "link down" doorbell itself.  So they wait for the channel to be
+ * idle (vnlm_doorbell_flush(): off RTNL, at most VNLM_DOORBELL_FLUSH_MS; on
+ * timeout a warning says how many were undelivered, and they are dropped:
+ * the config in shared memory says link down all the same).  A TX done
+ * that is still returning from our callback when the channel is freed
+ * (the framework reads our client after it) is waited for with an RCU
+ * grace period before our memory goes.
+ *
  * A controller unbound under us: the framework frees our channel in
  * mbox_controller_unregister() and the channel memory goes with the
  * controller, so the client must be gone first.  A device link
@@ -43,8 +54,10 @@
 #include <linux/device.h>
 #include <linux/mailbox_client.h>
 #include <linux/mailbox_controller.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "vnlm_compat.h"
@@ -70,6 +83,7 @@
  * @progress_at_arm: @progress when @timeout was armed
  * @stalled: a timeout was counted and no doorbell has been done since
  * @ack: the controller senses no TX done: the ring acknowledges each send
+ * @idle: woken when @pending drops to 0
  * @timeout: checks for progress VNLM_MBOX_TX_TIMEOUT_MS after a send
  */
 struct vnlm_mbox {
@@ -85,6 +99,7 @@ struct vnlm_mbox {
 	unsigned long progress_at_arm;
 	bool stalled;
 	bool ack;
+	wait_queue_head_t idle;
 	struct delayed_work timeout;
 };
 
@@ -93,19 +108,30 @@ static void vnlm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
 	struct vnlm_mbox *mb = container_of(cl, struct vnlm_mbox, cl);
 	unsigned long flags;
 
+	atomic64_inc(r ? &mb->db->stats.timeouts : &mb->db->stats.done);
+	trace_vnlm_mbox_tx_done(dev_name(mb->dev), *(u32 *)msg, r);
+	/* Last: once @pending is 0 a flush may return and the release free
+	 * us (after an RCU grace period, for the framework's own return).
+	 */
 	spin_lock_irqsave(&mb->lock, flags);
 	if (mb->pending)
 		mb->pending--;
 	mb->progress++;
 	mb->stalled = false;
+	if (!mb->pending)
+		wake_up(&mb->idle);
 	spin_unlock_irqrestore(&mb->lock, flags);
-	if (r) {
-		atomic64_inc(&mb->db->stats.timeouts);
-		trace_vnlm_mbox_tx_done(dev_name(mb->dev), *(u32 *)msg, r);
-		return;
-	}
-	atomic64_inc(&mb->db->stats.done);
-	trace_vnlm_mbox_tx_done(dev_name(mb->dev), *(u32 *)msg, 0);
+}
+
+static bool vnlm_mbox_idle(struct vnlm_mbox *mb)
+{
+	unsigned long flags;
+	bool idle;
+
+	spin_lock_irqsave(&mb->lock, flags);
+	idle = !mb->pending;
+	spin_unlock_irqrestore(&mb->lock, flags);
+	return idle;
 }
 
 static void vnlm_mbox_timeout(struct work_struct *work)
@@ -233,13 +259,39 @@ static enum vnlm_ring_outcome vnlm_mbox_ring(struct vnlm_doorbell *db, u32 word)
 	return outcome;
 }
 
+/* Context: process, RTNL not held (a flush waits for the controller). */
+static int vnlm_mbox_flush(struct vnlm_doorbell *db, unsigned int timeout_ms)
+{
+	struct vnlm_mbox *mb = db->mbox;
+	unsigned long flags;
+	unsigned int left;
+
+	if (mb->ack)
+		vnlm_mbox_ack(mb);
+	if (wait_event_timeout(mb->idle, vnlm_mbox_idle(mb), msecs_to_jiffies(timeout_ms)))
+		return 0;
+	spin_lock_irqsave(&mb->lock, flags);
+	left = mb->pending;
+	spin_unlock_irqrestore(&mb->lock, flags);
+	dev_warn(mb->dev,
+		 "mailbox doorbell: %u undelivered after %u ms, dropped (controller %s)\n",
+		 left, timeout_ms, vnlm_mbox_controller_name(db));
+	return -ETIMEDOUT;
+}
+
 static void vnlm_mbox_release(void *data)
 {
 	struct vnlm_mbox *mb = data;
 
+	/* remove flushed already (vnlm_doorbell_flush()) */
 	cancel_delayed_work_sync(&mb->timeout);
 	/* drops whatever is still queued; tx_done is not called for it */
 	mbox_free_channel(mb->chan);
+	/* A tx_tick() that called our tx_done reads our client after it
+	 * returns, from the poll hrtimer or the controller's IRQ: let it end
+	 * before devm frees @mb.
+	 */
+	synchronize_rcu();
 }
 
 /**
@@ -262,6 +314,7 @@ int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db)
 	mb->dev = dev;
 	mb->db = db;
 	spin_lock_init(&mb->lock);
+	init_waitqueue_head(&mb->idle);
 	INIT_DELAYED_WORK(&mb->timeout, vnlm_mbox_timeout);
 	mb->cl.dev = dev;
 	mb->cl.tx_block = false;
@@ -300,6 +353,7 @@ int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db)
 	db->kind = VNLM_DOORBELL_MBOX;
 	db->mbox = mb;
 	db->ring_mbox = vnlm_mbox_ring;
+	db->flush_mbox = vnlm_mbox_flush;
 	return 0;
 }
 

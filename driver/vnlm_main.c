@@ -120,17 +120,22 @@ static int vnlm_probe(struct platform_device *pdev)
 
 static void vnlm_stop(struct vnlm_mirror *mirror)
 {
+	int flushed;
+
 	rtnl_lock();
 	vnlm_mirror_stop(mirror);
 	rtnl_unlock();
 	/* the work takes RTNL, and finds the mirror stopped if it runs now */
 	cancel_delayed_work_sync(&mirror->announce_work);
+	/* the "link down" doorbell delivered before the channel is freed */
+	flushed = vnlm_doorbell_flush(&mirror->doorbell, VNLM_DOORBELL_FLUSH_MS);
 	/* Also how a mailbox controller's unbind reaches us (device link). */
 	if (mirror->doorbell.kind == VNLM_DOORBELL_MBOX)
 		dev_info(mirror->dev,
-			 "released mailbox %s: RTOS told link down (last doorbell %s)\n",
+			 "released mailbox %s: RTOS told link down (last doorbell %s, %s)\n",
 			 vnlm_mbox_controller_name(&mirror->doorbell),
-			 vnlm_ring_outcome_name(mirror->last_outcome));
+			 vnlm_ring_outcome_name(mirror->last_outcome),
+			 flushed ? "undelivered" : "delivered");
 }
 
 static void vnlm_remove(struct platform_device *pdev)
@@ -153,9 +158,13 @@ static void vnlm_shutdown(struct platform_device *pdev)
 
 static int __vnlm_pm_sleep vnlm_suspend(struct device *dev)
 {
+	struct vnlm_mirror *mirror = dev_get_drvdata(dev);
+
 	rtnl_lock();
-	vnlm_mirror_suspend(dev_get_drvdata(dev));
+	vnlm_mirror_suspend(mirror);
 	rtnl_unlock();
+	/* the "link down" doorbell out before the controller suspends */
+	vnlm_doorbell_flush(&mirror->doorbell, VNLM_DOORBELL_FLUSH_MS);
 	return 0;
 }
 

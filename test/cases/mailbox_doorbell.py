@@ -16,6 +16,9 @@ UP = 0x1
 MBOX_TX_QUEUE_LEN = 20  # include/linux/mailbox_controller.h, 5.10 to 6.12
 MODE = "/sys/module/vnlm_test_mbox/parameters/mode"
 TXDONE = "/sys/module/vnlm_test_mbox/parameters/txdone"
+PARAMS = "/sys/module/vnlm_test_mbox/parameters"
+SLOW_MS = 100  # the test controller's slow_ms: send_data to doorbell
+FLUSH_MS = 500  # VNLM_DOORBELL_FLUSH_MS: the longest wait for the last doorbell
 CTRL_DRV = "/sys/bus/platform/drivers/vnlm-test-mbox"
 DRV = "/sys/bus/platform/drivers/vnet-link-mirror"
 
@@ -265,6 +268,92 @@ def test_ack_mode(g):
             f"unbind word {r.msg} status {r.status:#x}; after rebind {again}")
 
 
+def words_since(g, mark):
+    return [r for r in records_since(g, mark) if r.intid == SGI]
+
+
+def wait_word(g, mark, word, what):
+    return g.wait_peer(lambda p: [r for r in words_since(g, mark) if r.msg == word],
+                       5, what)[-1]
+
+
+def test_last_doorbell_remove(g):
+    """Behind a slow controller (each doorbell SLOW_MS after its send), an
+    MTU change and then unbind: the "link down" doorbell is queued behind
+    the MTU's when remove frees the channel.  The peer must take both, the
+    last reading link down."""
+    bind_if_unbound(g)
+    g.sh(f"echo {SLOW_MS} > {PARAMS}/slow_ms; echo slow > {MODE}")
+    n = stat(g, "doorbells")
+    mark = head(g)
+    g.sh("dmesg -c > /dev/null")
+    t = time.monotonic()
+    g.sh(f"ip link set dummy0 mtu 1600 && echo {NODE} > {DRV}/unbind")
+    took = time.monotonic() - t
+    r = wait_word(g, mark, n + 2, f"word {n + 2}: the link-down doorbell at unbind")
+    words = [x.msg for x in words_since(g, mark)]
+    expect(words == [n + 1, n + 2], f"the peer took words {words}, expected {[n + 1, n + 2]}")
+    expect(not r.status & UP, f"the last doorbell read {r}")
+    log = g.out("dmesg")
+    expect("RTOS told link down (last doorbell busy, delivered)" in log,
+           f"remove does not say the last doorbell was delivered:\n{log[-1500:]}")
+    g.sh(f"echo ok > {MODE}")
+    bind_if_unbound(g)
+    return (f"mtu + unbind behind a {SLOW_MS} ms controller: peer took words {words}, "
+            f"the last status {r.status:#x}; unbind returned in {took:.2f} s")
+
+
+def test_last_doorbell_bounded(g):
+    """A stalled controller never reports the last doorbell done: remove
+    waits FLUSH_MS, no longer, says so, and goes."""
+    bind_if_unbound(g)
+    g.sh(f"echo stall > {MODE}")
+    g.sh("dmesg -c > /dev/null")
+    t = time.monotonic()
+    g.sh(f"echo {NODE} > {DRV}/unbind")
+    took = time.monotonic() - t
+    log = g.out("dmesg")
+    expect(f"1 undelivered after {FLUSH_MS} ms, dropped" in log,
+           f"no warning of the undelivered doorbell:\n{log[-1500:]}")
+    expect("(last doorbell sent, undelivered)" in log, f"remove does not say so:\n{log[-1500:]}")
+    expect(FLUSH_MS / 1000 <= took < FLUSH_MS / 1000 + 1.5,
+           f"unbind on a stalled controller took {took:.2f} s (bound {FLUSH_MS} ms)")
+    g.sh(f"echo ok > {MODE}")
+    bind_if_unbound(g)
+    wait_view(g, SLOT, lambda v: v.status & UP, what="link up again after the rebind")
+    return f"stalled: unbind returned in {took:.2f} s, 1 doorbell dropped with a warning"
+
+
+def test_last_doorbell_suspend(g):
+    """s2idle behind a slow controller that drops what it has not sent when
+    it suspends (after us: we are its consumer): the suspend's "link down"
+    doorbell must reach the peer before the controller suspends."""
+    bind_if_unbound(g)
+    wait_view(g, SLOT, lambda v: v.status & UP, what="link up before suspend")
+    g.sh(f"echo {SLOW_MS} > {PARAMS}/slow_ms; echo slow > {MODE}")
+    dropped0 = int(g.out(f"cat {PARAMS}/dropped"))
+    n = stat(g, "doorbells")
+    mark = head(g)
+    g.sh("echo 0 > /sys/class/rtc/rtc0/wakealarm; echo +2 > /sys/class/rtc/rtc0/wakealarm")
+    g.sh("echo freeze > /sys/power/state", timeout=120)
+    r = wait_word(g, mark, n + 2, f"word {n + 2}: the doorbell at resume")
+    recs = words_since(g, mark)
+    words = [x.msg for x in recs]
+    expect(words[:1] == [n + 1] and not recs[0].status & UP,
+           f"the peer took {[(x.msg, hex(x.status)) for x in recs]}: the suspend's link-down "
+           f"doorbell (word {n + 1}) was not first")
+    dropped = int(g.out(f"cat {PARAMS}/dropped")) - dropped0
+    expect(dropped == 0, f"the controller dropped {dropped} doorbells at its suspend")
+    expect(r.status & UP, f"resume: {r}")
+    g.sh(f"echo ok > {MODE}")
+    return f"suspend: peer took words {words}, first {recs[0].status:#x}; controller dropped {dropped}"
+
+
+def bind_if_unbound(g):
+    g.sh(f"test -e {DRV}/{NODE} || echo {NODE} > {DRV}/bind", check=False)
+    wait_bound(g, True)
+
+
 TESTS = [
     ("probe defers until the mailbox controller registers", test_probe_defers),
     ("a node with a mailbox and an SGI fails alone, naming mboxes",
@@ -279,6 +368,12 @@ TESTS = [
      test_controller_vanishes),
     ("ACK-mode controller: the client acknowledges, every doorbell reaches the peer",
      test_ack_mode),
+    ("last doorbell: remove behind a slow controller, the peer takes link down",
+     test_last_doorbell_remove),
+    ("last doorbell: remove on a stalled controller waits a bounded time",
+     test_last_doorbell_bounded),
+    ("last doorbell: suspend behind a slow controller, the peer takes link down",
+     test_last_doorbell_suspend),
 ]
 
 # Both GICs on the default kernel; GICv3 alone on the other kernels, where
