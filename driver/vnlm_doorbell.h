@@ -129,6 +129,7 @@ static inline bool vnlm_doorbell_atomic(const struct vnlm_doorbell *db)
 #if IS_ENABLED(CONFIG_MAILBOX)
 int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db);
 const char *vnlm_mbox_controller_name(const struct vnlm_doorbell *db);
+const char *vnlm_mbox_format_name(const struct vnlm_doorbell *db);
 #else
 static inline int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db)
 {
@@ -138,6 +139,11 @@ static inline int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbe
 }
 
 static inline const char *vnlm_mbox_controller_name(const struct vnlm_doorbell *db)
+{
+	return "";
+}
+
+static inline const char *vnlm_mbox_format_name(const struct vnlm_doorbell *db)
 {
 	return "";
 }

@@ -34,10 +34,11 @@ static int vnlm_probe_mbox(struct platform_device *pdev, struct vnlm_mirror *mir
 	vnlm_mirror_start(mirror);
 	rtnl_unlock();
 
-	dev_info(dev, "mirroring %s%s through mailbox %s, %s, stamps from %s\n",
+	dev_info(dev, "mirroring %s%s through mailbox %s (message: %s), %s, stamps from %s\n",
 		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
 		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
 		 vnlm_mbox_controller_name(&mirror->doorbell),
+		 vnlm_mbox_format_name(&mirror->doorbell),
 		 mirror->params.start_enabled ? "enabled" : "disabled",
 		 vnlm_clock_name(&mirror->clock));
 	return 0;

@@ -25,13 +25,42 @@ DRV = "/sys/bus/platform/drivers/vnet-link-mirror"
 
 # A node with a mailbox channel and an SGI too: which doorbell is meant?
 BOTH = "vnlm-mbox-and-sgi"
+CTRL = "vnlm-test-mailbox"  # the test controller's node (board.TEST_MAILBOX)
+
+# Message formats: more test controllers, each with a real driver's
+# compatible second (the driver picks the format by it; the test controller
+# reads the message as that driver does), an instance on each, on an uplink
+# of their own and notify-disabled until the test: nothing of theirs rings
+# while the other tests count doorbells.  name: (compatible, slot, SGI)
+FORMATS = {
+    "zynqmp-ipi": ("xlnx,zynqmp-ipi-dest-mailbox", 2, 10),
+    "omap": ("ti,omap4-mailbox", 3, 11),
+}
+FMT_UPLINK = "fmt0"
+
+
+def fmt_ctrl(name):
+    return f"vnlm-fmt-{name}-mbox"
+
+
+def fmt_node(name):
+    return f"vnlm-fmt-{name}"
 
 
 def overlay():
+    ctrls = "".join(f"""
+	vnlm_fmt_{n.replace('-', '_')}: {fmt_ctrl(n)} {{
+		compatible = "vnlm-test,sgi-mailbox", "{compat}";
+		#mbox-cells = <1>;
+	}};""" for n, (compat, _, _) in FORMATS.items())
     return board.mirror_overlay([
         dict(name=NODE, slot=SLOT, mbox=SGI, uplink="dummy0", target=None),
         dict(name=BOTH, slot=SLOT + 1, mbox=SGI + 1, sgi=SGI + 1, uplink="dummy0", target=None),
-    ], test_mailbox=True)
+    ] + [dict(name=fmt_node(n), slot=slot, uplink=FMT_UPLINK, target=None, disabled=True,
+              raw=[f"mboxes = <&vnlm_fmt_{n.replace('-', '_')} {sgi}>;",
+                   'mbox-names = "doorbell";'])
+         for n, (_, slot, sgi) in FORMATS.items()],
+        extra_nodes=ctrls, test_mailbox=True)
 
 
 def stat(g, name):
@@ -189,7 +218,7 @@ def test_controller_vanishes(g):
     wait_view(g, SLOT, lambda v: v.status & UP, what="link up before")
     mark = head(g)
     g.sh("dmesg -c > /dev/null")
-    ctrl = g.out(f"ls {CTRL_DRV} | grep -v -e bind -e uevent -e module")
+    ctrl = controller(g)
     g.sh(f"echo {ctrl} > {CTRL_DRV}/unbind")
     wait_bound(g, False)
     v = wait_view(g, SLOT, lambda v: not v.status & UP, what="link down when the controller went")
@@ -202,7 +231,7 @@ def test_controller_vanishes(g):
 
 
 def controller(g):
-    return g.out(f"ls {CTRL_DRV} | grep -v -e bind -e uevent -e module")
+    return g.out(f"ls {CTRL_DRV} | grep -x {CTRL}")
 
 
 def rebind_controller(g, txdone):
@@ -354,6 +383,37 @@ def bind_if_unbound(g):
     wait_bound(g, True)
 
 
+def test_formats(g):
+    """Each controller gets the message its Linux driver reads: the peer
+    reads the doorbell count in the cell for each format (the old driver's
+    bare word pointer is a ZynqMP length, and an omap FIFO word of the
+    pointer's low 32 bits)."""
+    out = []
+    g.sh(f"ip link add {FMT_UPLINK} type dummy")
+    for name, (compat, slot, sgi) in FORMATS.items():
+        node = fmt_node(name)
+        mark = head(g)
+        g.sh(f"echo 1 > /sys/bus/platform/devices/{node}/enabled")
+        g.sh(f"ip link set {FMT_UPLINK} up")
+        wait_view(g, slot, lambda v: v.status & UP, what=f"{name}: {FMT_UPLINK} up")
+        g.sh(f"ip link set {FMT_UPLINK} mtu 1400")
+        wait_view(g, slot, lambda v: v.mtu == 1400, what=f"{name}: mtu 1400")
+        n = int(sysfs(g, node, "doorbells"))
+        g.wait_peer(lambda p: [r for r in records_since(g, mark)
+                               if r.intid == sgi and r.msg == n], 5,
+                    f"{name}: word {n}")
+        words = [r.msg for r in records_since(g, mark) if r.intid == sgi and r.slot == slot]
+        expect(words == list(range(n - len(words) + 1, n + 1)) and len(words) >= 2,
+               f"{name} ({compat}): the peer read words {[hex(w) for w in words]}, "
+               f"the driver rang up to {n}")
+        done = int(sysfs(g, node, "doorbell_done"))
+        expect(done == n, f"{name}: {n} rung, {done} done")
+        g.sh(f"ip link set {FMT_UPLINK} down; echo 0 > /sys/bus/platform/devices/{node}/enabled")
+        g.sh(f"ip link set {FMT_UPLINK} mtu 1500")
+        out.append(f"{name} ({compat}): words {words}, {done} done")
+    return "; ".join(out)
+
+
 TESTS = [
     ("probe defers until the mailbox controller registers", test_probe_defers),
     ("a node with a mailbox and an SGI fails alone, naming mboxes",
@@ -374,6 +434,8 @@ TESTS = [
      test_last_doorbell_bounded),
     ("last doorbell: suspend behind a slow controller, the peer takes link down",
      test_last_doorbell_suspend),
+    ("message formats: the peer reads the word through each controller's format",
+     test_formats),
 ]
 
 # Both GICs on the default kernel; GICv3 alone on the other kernels, where
@@ -383,17 +445,17 @@ TESTS = [
 # own device link is what unbinds the instance before its controller goes
 # (6.12 runs the suite with fw_devlink=on, its default).
 SUITES = [
-    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup,
+    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup,
           flavours=("debian",), append="fw_devlink=permissive"),
-    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup, gics=(3,),
+    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup, gics=(3,),
           flavours=("bullseye", "backports")),
     # The newest Debian kernel (7.3 on 2026-12-05) on both GICs, with its
     # default fw_devlink=on: 7.x holds the netdev instance lock of ops-locked
     # uplinks around the notifiers that ring the mailbox doorbell.
-    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup,
+    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup,
           flavours=("newest",)),
     # The debug kernel (built from the newest Debian source, 7.3 on
     # 2026-12-06): lockdep and KASAN over the same paths, fw_devlink=on.
-    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=1, setup=setup,
+    Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup,
           flavours=("debug",)),
 ]

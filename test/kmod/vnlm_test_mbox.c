@@ -23,11 +23,24 @@
  *				# is dropped, as a powered-down IP drops it
  *	echo NAME > /sys/bus/platform/drivers/vnlm-test-mbox/unbind  # vanish
  *
+ * The message as a real controller's driver reads it, chosen by a second
+ * compatible of the node (test only: the real drivers' probes fail on the
+ * node, which has none of their properties, and the test controller binds
+ * by its first):
+ *	"vnlm-test,sgi-mailbox"				a pointer to the u32 word
+ *	"vnlm-test,sgi-mailbox", "xlnx,zynqmp-ipi-dest-mailbox"
+ *		a struct zynqmp_ipi_message, as zynqmp-ipi-mailbox.c: longer
+ *		than the IPI buffer (32 bytes) is refused (-EINVAL), the cell
+ *		gets the buffer's first word (0xbad00000 | len if under 4)
+ *	"vnlm-test,sgi-mailbox", "ti,omap4-mailbox"
+ *		the pointer's low 32 bits, as omap-mailbox.c
+ *
  * txdone=ack (read at probe: set it, then bind) registers the controller
  * with neither TX-done IRQ nor poll, the framework's TXDONE_BY_ACK: only
  * the client's mbox_client_txdone() ends a message (Qualcomm APCS IPC).
  */
 #include <linux/io.h>
+#include <linux/mailbox/zynqmp-ipi-message.h>
 #include <linux/mailbox_controller.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -42,6 +55,10 @@
 
 #define PEER_MBOX_CELLS		0x5e7ff000
 #define NCHANS			(VNLM_SGI_MAX + 1)
+
+#define IPI_BUF_SIZE		32	/* zynqmp-ipi-mailbox.c: IPI_MB_MSG_BUF_SIZE */
+
+enum tmb_format { TMB_WORD_PTR, TMB_ZYNQMP_IPI, TMB_U32_VALUE };
 
 enum tmb_mode { TMB_OK, TMB_REFUSE, TMB_STALL, TMB_SLOW };
 static const char *const mode_names[] = { "ok", "refuse", "stall", "slow" };
@@ -86,6 +103,7 @@ struct tmb {
 	struct mbox_chan chans[NCHANS];
 	struct vnlm_doorbell sgis[NCHANS];
 	void __iomem *cells;
+	enum tmb_format format;
 };
 
 /* The one bound instance, for the mode callback; NULL when none. */
@@ -110,8 +128,30 @@ static int tmb_send_data(struct mbox_chan *chan, void *data)
 {
 	struct tmb *t = chan->con_priv;
 	unsigned int n = chan - t->chans;
-	u32 word = data ? *(u32 *)data : 0;
+	const struct zynqmp_ipi_message *ipi = data;
 	enum tmb_mode m = READ_ONCE(mode);
+	u32 word;
+
+	switch (t->format) {
+	case TMB_U32_VALUE:
+		word = (u32)(uintptr_t)data;
+		break;
+	case TMB_ZYNQMP_IPI:
+		if (ipi && ipi->len > IPI_BUF_SIZE) {
+			refused++;
+			return -EINVAL;
+		}
+		if (!ipi)
+			word = 0;
+		else if (ipi->len < sizeof(word))
+			word = 0xbad00000 | ipi->len;
+		else
+			memcpy(&word, ipi->data, sizeof(word));
+		break;
+	default:
+		word = data ? *(u32 *)data : 0;
+		break;
+	}
 
 	if (m == TMB_REFUSE) {
 		refused++;
@@ -220,6 +260,10 @@ static int tmb_probe(struct platform_device *pdev)
 		t->slow[n].t = t;
 		INIT_DELAYED_WORK(&t->slow[n].work, tmb_slow_deliver);
 	}
+	if (of_device_is_compatible(dev->of_node, "xlnx,zynqmp-ipi-dest-mailbox"))
+		t->format = TMB_ZYNQMP_IPI;
+	else if (of_device_is_compatible(dev->of_node, "ti,omap4-mailbox"))
+		t->format = TMB_U32_VALUE;
 	t->cells = devm_ioremap(dev, PEER_MBOX_CELLS, 4 * NCHANS);
 	if (!t->cells)
 		return -ENOMEM;
@@ -232,21 +276,26 @@ static int tmb_probe(struct platform_device *pdev)
 	ret = devm_mbox_controller_register(dev, &t->mbox);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register the controller\n");
+	/* the modes' "ring the cells left full" is for the default one */
 	spin_lock(&tmb_lock);
-	tmb_bound = t;
+	if (t->format == TMB_WORD_PTR)
+		tmb_bound = t;
 	spin_unlock(&tmb_lock);
 	platform_set_drvdata(pdev, t);
-	dev_info(dev, "test mailbox: %u channels, SGI n + cell 0x%x + 4n to MPIDR 0x%lx, TX done by %s\n",
-		 NCHANS, PEER_MBOX_CELLS, mpidr, t->mbox.txdone_poll ? "poll" : "ack");
+	dev_info(dev, "test mailbox: %u channels, SGI n + cell 0x%x + 4n to MPIDR 0x%lx, TX done by %s, message format %d\n",
+		 NCHANS, PEER_MBOX_CELLS, mpidr, t->mbox.txdone_poll ? "poll" : "ack", t->format);
 	return 0;
 }
 
 static void tmb_remove(struct platform_device *pdev)
 {
+	struct tmb *t = platform_get_drvdata(pdev);
+
 	spin_lock(&tmb_lock);
-	tmb_bound = NULL;
+	if (tmb_bound == t)
+		tmb_bound = NULL;
 	spin_unlock(&tmb_lock);
-	tmb_slow_cancel(platform_get_drvdata(pdev));
+	tmb_slow_cancel(t);
 	dev_info(&pdev->dev, "test mailbox: going away\n");
 }
 
