@@ -8,6 +8,7 @@
  * include/vnet-link-mirror/shm.h for what the RTOS reads.
  */
 #include <linux/io.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/of.h>
@@ -121,6 +122,7 @@ static int vnlm_probe(struct platform_device *pdev)
 
 static void vnlm_stop(struct vnlm_mirror *mirror)
 {
+	ktime_t start;
 	int flushed;
 
 	rtnl_lock();
@@ -129,14 +131,16 @@ static void vnlm_stop(struct vnlm_mirror *mirror)
 	/* the work takes RTNL, and finds the mirror stopped if it runs now */
 	cancel_delayed_work_sync(&mirror->announce_work);
 	/* the "link down" doorbell delivered before the channel is freed */
+	start = ktime_get();
 	flushed = vnlm_doorbell_flush(&mirror->doorbell, VNLM_DOORBELL_FLUSH_MS);
 	/* Also how a mailbox controller's unbind reaches us (device link). */
 	if (mirror->doorbell.kind == VNLM_DOORBELL_MBOX)
 		dev_info(mirror->dev,
-			 "released mailbox %s: RTOS told link down (last doorbell %s, %s)\n",
+			 "released mailbox %s: RTOS told link down (last doorbell %s, %s after %lld ms)\n",
 			 vnlm_mbox_controller_name(&mirror->doorbell),
 			 vnlm_ring_outcome_name(mirror->last_outcome),
-			 flushed ? "undelivered" : "delivered");
+			 flushed ? "undelivered" : "delivered",
+			 ktime_ms_delta(ktime_get(), start));
 }
 
 static void vnlm_remove(struct platform_device *pdev)
