@@ -453,7 +453,7 @@ SUITES = [
     Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup,
           flavours=("debian",), append="fw_devlink=permissive"),
     Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup, gics=(3,),
-          flavours=("bullseye", "backports")),
+          flavours=("bullseye", "backports", "armhf")),
     # The newest Debian kernel (7.3 on 2026-12-05) on both GICs, with its
     # default fw_devlink=on: 7.x holds the netdev instance lock of ops-locked
     # uplinks around the notifiers that ring the mailbox doorbell.
