@@ -8,7 +8,8 @@ import re
 import time
 
 import board
-from suite import Suite, expect, head, load_driver, quiet_for, records_since, sysfs, wait_view
+from suite import (Suite, check_dmesg, expect, head, load_driver, quiet_for, records_since,
+                   sysfs, wait_view)
 
 NODE = "vnlm-mbox-mirror"
 SGI = 8
@@ -443,6 +444,35 @@ TESTS = [
      test_formats),
 ]
 
+def shutdown_setup(g, suite):
+    g.start_peer(suite.nslots)
+    g.sh("load-nic")
+    how = load_driver(g)
+    g.sh("insmod /lib/modules/vnlm/vnlm-test-mbox.ko")
+    wait_bound(g, True)
+    g.sh("ip link set dummy0 up")
+    wait_view(g, SLOT, lambda v: v.status & UP, what="dummy0 up")
+    return how
+
+
+def test_last_doorbell_poweroff(g):
+    """poweroff -f behind a slow controller, an MTU change queued just
+    before: .shutdown must not let the board go before the "link down"
+    doorbell is out (the test controller's delivery is a work item that a
+    powered-off machine never runs)."""
+    g.sh(f"echo {SLOW_MS} > {PARAMS}/slow_ms; echo slow > {MODE}")
+    n = stat(g, "doorbells")
+    mark = head(g)
+    g.send("ip link set dummy0 mtu 1600 && poweroff -f")
+    rc = g.wait_exit(timeout=120)
+    recs = words_since(g, mark)
+    words = [r.msg for r in recs]
+    expect(words == [n + 1, n + 2] and not recs[-1].status & UP,
+           f"after poweroff the peer had taken {[(r.msg, hex(r.status)) for r in recs]}; "
+           f"expected words {[n + 1, n + 2]}, the last link down")
+    return f"QEMU exited {rc}; the peer took words {words}, the last status {recs[-1].status:#x}"
+
+
 # Both GICs on the default kernel; GICv3 alone on the other kernels, where
 # what differs is the mailbox framework and the driver core, not the GIC.
 # On Debian's 6.1 the board boots with fw_devlink=permissive, as 5.10 does
@@ -452,6 +482,13 @@ TESTS = [
 SUITES = [
     Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup,
           flavours=("debian",), append="fw_devlink=permissive"),
+    # .shutdown ends the board: a boot of its own, one GIC.
+    Suite("mailbox-doorbell-poweroff", [
+        ("no kernel warnings, oops or refcount reports", check_dmesg),
+        ("last doorbell: poweroff -f behind a slow controller, the peer takes link down",
+         test_last_doorbell_poweroff),
+    ], overlay=overlay(), nslots=4, setup=shutdown_setup, gics=(3,), flavours=("debian",),
+        closing_checks=False),
     Suite("mailbox-doorbell", TESTS, overlay=overlay(), nslots=4, setup=setup, gics=(3,),
           flavours=("bullseye", "backports", "armhf")),
     # The newest Debian kernel (7.3 on 2026-12-05) on both GICs, with its
