@@ -118,6 +118,28 @@ enum vnlm_ring_outcome vnlm_doorbell_ring(struct vnlm_doorbell *db, u32 word)
 }
 
 /**
+ * vnlm_doorbell_flush() - wait until the rings so far are delivered
+ * @db: prepared by vnlm_doorbell_init() or vnlm_mbox_doorbell_init()
+ * @timeout_ms: the longest wait
+ *
+ * For remove, shutdown and suspend, after the last ring: a mailbox
+ * channel's queue is dropped when the channel is freed, and a controller
+ * suspended with a doorbell queued may never send it.  An SGI is delivered
+ * when raised.  On timeout the undelivered doorbells are dropped (with a
+ * warning); the shared config the RTOS reads is current all the same.
+ * Context: process, RTNL not held: it sleeps, and a controller's TX done
+ * must not wait for RTNL behind us.
+ *
+ * Return: 0, or -ETIMEDOUT.
+ */
+int vnlm_doorbell_flush(struct vnlm_doorbell *db, unsigned int timeout_ms)
+{
+	if (db->kind == VNLM_DOORBELL_MBOX)
+		return db->flush_mbox(db, timeout_ms);
+	return 0;
+}
+
+/**
  * vnlm_ring_outcome_name() - an outcome as the trace and logs spell it
  * @outcome: the outcome
  *

@@ -88,6 +88,7 @@ struct vnlm_doorbell_stats {
  * @mbox: mailbox: the backend's state (vnlm_doorbell_mbox.c)
  * @ring_mbox: mailbox: its ring; a pointer so that users of the SGI
  *	backend alone (the test helper) need not link the mailbox one
+ * @flush_mbox: mailbox: wait, bounded, until every ring is delivered
  * @stats: outcome counters
  */
 struct vnlm_doorbell {
@@ -97,6 +98,7 @@ struct vnlm_doorbell {
 	u64 value;
 	struct vnlm_mbox *mbox;
 	enum vnlm_ring_outcome (*ring_mbox)(struct vnlm_doorbell *db, u32 word);
+	int (*flush_mbox)(struct vnlm_doorbell *db, unsigned int timeout_ms);
 	struct vnlm_doorbell_stats stats;
 };
 
@@ -105,6 +107,7 @@ int vnlm_doorbell_init(struct device *dev, struct vnlm_doorbell *db,
 		       const struct vnlm_gic *gic, u64 target_mpidr, int gic_iface,
 		       u32 sgi);
 enum vnlm_ring_outcome vnlm_doorbell_ring(struct vnlm_doorbell *db, u32 word);
+int vnlm_doorbell_flush(struct vnlm_doorbell *db, unsigned int timeout_ms);
 const char *vnlm_ring_outcome_name(enum vnlm_ring_outcome outcome);
 
 /**
@@ -119,10 +122,14 @@ static inline bool vnlm_doorbell_atomic(const struct vnlm_doorbell *db)
 	return db->kind == VNLM_DOORBELL_SGI;
 }
 
+/* remove, shutdown, suspend: how long the last doorbell may take */
+#define VNLM_DOORBELL_FLUSH_MS	500
+
 /* vnlm_doorbell_mbox.c, built with CONFIG_MAILBOX (a bool) */
 #if IS_ENABLED(CONFIG_MAILBOX)
 int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db);
 const char *vnlm_mbox_controller_name(const struct vnlm_doorbell *db);
+const char *vnlm_mbox_format_name(const struct vnlm_doorbell *db);
 #else
 static inline int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbell *db)
 {
@@ -132,6 +139,11 @@ static inline int vnlm_mbox_doorbell_init(struct device *dev, struct vnlm_doorbe
 }
 
 static inline const char *vnlm_mbox_controller_name(const struct vnlm_doorbell *db)
+{
+	return "";
+}
+
+static inline const char *vnlm_mbox_format_name(const struct vnlm_doorbell *db)
 {
 	return "";
 }

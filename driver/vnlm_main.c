@@ -8,6 +8,7 @@
  * include/vnet-link-mirror/shm.h for what the RTOS reads.
  */
 #include <linux/io.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/of.h>
@@ -34,10 +35,11 @@ static int vnlm_probe_mbox(struct platform_device *pdev, struct vnlm_mirror *mir
 	vnlm_mirror_start(mirror);
 	rtnl_unlock();
 
-	dev_info(dev, "mirroring %s%s through mailbox %s, %s, stamps from %s\n",
+	dev_info(dev, "mirroring %s%s through mailbox %s (message: %s), %s, stamps from %s\n",
 		 mirror->params.uplink_np ? "" : mirror->params.uplink_name,
 		 mirror->params.uplink_np ? of_node_full_name(mirror->params.uplink_np) : "",
 		 vnlm_mbox_controller_name(&mirror->doorbell),
+		 vnlm_mbox_format_name(&mirror->doorbell),
 		 mirror->params.start_enabled ? "enabled" : "disabled",
 		 vnlm_clock_name(&mirror->clock));
 	return 0;
@@ -120,17 +122,25 @@ static int vnlm_probe(struct platform_device *pdev)
 
 static void vnlm_stop(struct vnlm_mirror *mirror)
 {
+	ktime_t start;
+	int flushed;
+
 	rtnl_lock();
 	vnlm_mirror_stop(mirror);
 	rtnl_unlock();
 	/* the work takes RTNL, and finds the mirror stopped if it runs now */
 	cancel_delayed_work_sync(&mirror->announce_work);
+	/* the "link down" doorbell delivered before the channel is freed */
+	start = ktime_get();
+	flushed = vnlm_doorbell_flush(&mirror->doorbell, VNLM_DOORBELL_FLUSH_MS);
 	/* Also how a mailbox controller's unbind reaches us (device link). */
 	if (mirror->doorbell.kind == VNLM_DOORBELL_MBOX)
 		dev_info(mirror->dev,
-			 "released mailbox %s: RTOS told link down (last doorbell %s)\n",
+			 "released mailbox %s: RTOS told link down (last doorbell %s, %s after %lld ms)\n",
 			 vnlm_mbox_controller_name(&mirror->doorbell),
-			 vnlm_ring_outcome_name(mirror->last_outcome));
+			 vnlm_ring_outcome_name(mirror->last_outcome),
+			 flushed ? "undelivered" : "delivered",
+			 ktime_ms_delta(ktime_get(), start));
 }
 
 static void vnlm_remove(struct platform_device *pdev)
@@ -153,9 +163,13 @@ static void vnlm_shutdown(struct platform_device *pdev)
 
 static int __vnlm_pm_sleep vnlm_suspend(struct device *dev)
 {
+	struct vnlm_mirror *mirror = dev_get_drvdata(dev);
+
 	rtnl_lock();
-	vnlm_mirror_suspend(dev_get_drvdata(dev));
+	vnlm_mirror_suspend(mirror);
 	rtnl_unlock();
+	/* the "link down" doorbell out before the controller suspends */
+	vnlm_doorbell_flush(&mirror->doorbell, VNLM_DOORBELL_FLUSH_MS);
 	return 0;
 }
 
