@@ -236,7 +236,9 @@ static int __vnlm_pm_sleep tmb_suspend(struct device *dev)
 	return 0;
 }
 
-static DEFINE_SIMPLE_DEV_PM_OPS(tmb_pm_ops, tmb_suspend, NULL);
+static const struct dev_pm_ops tmb_pm_ops = {
+	SYSTEM_SLEEP_PM_OPS(tmb_suspend, NULL)
+};
 
 static int tmb_probe(struct platform_device *pdev)
 {
