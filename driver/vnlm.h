@@ -20,6 +20,10 @@
  * @uplink_name: linux,uplink, or empty
  * @uplink_np: the ethernet phandle's node (a reference is held), or NULL;
  *	it wins over @uplink_name
+ * @backend_name: linux,backend given as a name, or empty
+ * @backend_np: linux,backend given as a phandle: its node (a reference is
+ *	held), or NULL
+ * @has_backend: linux,backend is present
  * @doorbell: which doorbell the node describes
  * @target_mpidr: linux,target-cpu
  * @gic_iface: GICv2: linux,gic-cpu-interface, or -1 when absent (Aff0 is used)
@@ -34,6 +38,9 @@
 struct vnlm_params {
 	char uplink_name[IFNAMSIZ];
 	struct device_node *uplink_np;
+	char backend_name[IFNAMSIZ];
+	struct device_node *backend_np;
+	bool has_backend;
 	enum vnlm_doorbell_kind doorbell;
 	u64 target_mpidr;
 	int gic_iface;
@@ -57,6 +64,12 @@ struct vnlm_params {
  * @uplink_tracker: reference tracker for @uplink
  * @uplink_speed: @uplink's speed at the last reading of its link settings
  * @uplink_duplex: its duplex then (both RTNL)
+ * @backend: the backend netdev, held with @backend_tracker, or NULL (RTNL)
+ * @backend_tracker: reference tracker for @backend
+ * @backend_held: the mirror turned @backend's carrier off and owes it
+ *	back (RTNL)
+ * @backend_yielded: @backend's driver set its carrier on during a hold; not
+ *	taken again until the mirrored link changes or @backend comes up (RTNL)
  * @enabled: mirroring is on (written under RTNL)
  * @live: on the notifier's list; false once stopped or shut down (RTNL)
  * @suspended: the system is suspended; nothing is published (RTNL)
@@ -82,6 +95,10 @@ struct vnlm_mirror {
 	netdevice_tracker uplink_tracker;
 	u32 uplink_speed;
 	u8 uplink_duplex;
+	struct net_device *backend;
+	netdevice_tracker backend_tracker;
+	bool backend_held;
+	bool backend_yielded;
 	bool enabled;
 	bool live;
 	bool suspended;

@@ -167,6 +167,37 @@ static int parse_uplink(struct device *dev, struct vnlm_params *params)
 	return 0;
 }
 
+static void put_node(void *data)
+{
+	of_node_put(data);
+}
+
+/* linux,backend: a name or a phandle in the one property (vnlm_check_backend()). */
+static int parse_backend(struct device *dev, struct vnlm_params *params)
+{
+	const char *prop = VNLM_PROP_BACKEND;
+	enum vnlm_rule rule;
+	const char *val;
+	bool phandle;
+	int len;
+
+	val = of_get_property(dev->of_node, prop, &len);
+	if (!val)
+		return 0;
+	rule = vnlm_check_backend(val, len, &phandle);
+	if (rule)
+		return bad_prop(dev, -EINVAL, prop, "%s, nor a phandle", vnlm_rule_text(rule));
+	params->has_backend = true;
+	if (!phandle) {
+		strscpy(params->backend_name, val, sizeof(params->backend_name));
+		return 0;
+	}
+	params->backend_np = of_parse_phandle(dev->of_node, prop, 0);
+	if (!params->backend_np)
+		return bad_prop(dev, -EINVAL, prop, "is not a phandle to a node");
+	return devm_add_action_or_reset(dev, put_node, params->backend_np);
+}
+
 /* The SRAM driver's unbind destroys the pool our bytes are allocated from
  * (a BUG with them outstanding) and unmaps the SRAM: unbind us first, as a
  * consumer of its device; the remove path then still publishes link down.
@@ -360,11 +391,6 @@ void __iomem *vnlm_claim_sram(struct device *dev, const struct vnlm_params *para
 	return (void __iomem __force *)claim->addr;
 }
 
-static void put_uplink_node(void *data)
-{
-	of_node_put(data);
-}
-
 /**
  * vnlm_parse_doorbell_kind() - which doorbell a mirror's node describes
  * @dev: the mirror's platform device
@@ -435,10 +461,13 @@ int vnlm_parse_params(struct device *dev, const struct vnlm_gic *gic,
 	if (ret)
 		return ret;
 	if (params->uplink_np) {
-		ret = devm_add_action_or_reset(dev, put_uplink_node, params->uplink_np);
+		ret = devm_add_action_or_reset(dev, put_node, params->uplink_np);
 		if (ret)
 			return ret;
 	}
+	ret = parse_backend(dev, params);
+	if (ret)
+		return ret;
 
 	params->start_enabled = !of_property_read_bool(dev->of_node, VNLM_PROP_DISABLED);
 	params->announce = of_property_read_bool(dev->of_node, VNLM_PROP_ANNOUNCE);

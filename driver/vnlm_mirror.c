@@ -36,21 +36,47 @@
 
 static LIST_HEAD(vnlm_mirrors);
 
-static bool uplink_matches(const struct vnlm_mirror *mirror,
-			   const struct net_device *ndev)
+/* @ndev is the netdev @np (a DT node, which wins) or @name designates. */
+static bool netdev_is(const char *name, const struct device_node *np,
+		      const struct net_device *ndev)
 {
 	const struct device *d;
 
 	if (!net_eq(dev_net(ndev), &init_net))
 		return false;
-	if (!mirror->params.uplink_np)
-		return !strcmp(ndev->name, mirror->params.uplink_name);
+	if (!np)
+		return !strcmp(ndev->name, name);
 
 	/* A NIC's DT node is that of the first ancestor that has one. */
 	for (d = &ndev->dev; d; d = d->parent)
 		if (d->of_node)
-			return d->of_node == mirror->params.uplink_np;
+			return d->of_node == np;
 	return false;
+}
+
+static struct net_device *netdev_find(const char *name, const struct device_node *np)
+{
+	struct net_device *ndev;
+
+	if (!np)
+		return __dev_get_by_name(&init_net, name);
+	for_each_netdev(&init_net, ndev)
+		if (netdev_is(name, np, ndev))
+			return ndev;
+	return NULL;
+}
+
+static bool uplink_matches(const struct vnlm_mirror *mirror,
+			   const struct net_device *ndev)
+{
+	return netdev_is(mirror->params.uplink_name, mirror->params.uplink_np, ndev);
+}
+
+static bool backend_matches(const struct vnlm_mirror *mirror,
+			    const struct net_device *ndev)
+{
+	return mirror->params.has_backend &&
+	       netdev_is(mirror->params.backend_name, mirror->params.backend_np, ndev);
 }
 
 /* How the uplink's link settings may be read where the mirror syncs. */
@@ -92,14 +118,7 @@ static void uplink_release(struct vnlm_mirror *mirror)
 
 static struct net_device *uplink_find(const struct vnlm_mirror *mirror)
 {
-	struct net_device *ndev;
-
-	if (!mirror->params.uplink_np)
-		return __dev_get_by_name(&init_net, mirror->params.uplink_name);
-	for_each_netdev(&init_net, ndev)
-		if (uplink_matches(mirror, ndev))
-			return ndev;
-	return NULL;
+	return netdev_find(mirror->params.uplink_name, mirror->params.uplink_np);
 }
 
 /* The uplink's speed and duplex into the mirror's reading of them. */
@@ -145,6 +164,102 @@ static void uplink_facts(struct vnlm_mirror *mirror, bool going_down,
 		facts->speed = mirror->uplink_speed;
 		facts->duplex = mirror->uplink_duplex;
 	}
+}
+
+/*
+ * The backend (linux,backend): the Linux-side netdev that stands for the
+ * RTOS's link.  It follows the mirrored link the way a stacked device
+ * follows its lower one (netif_stacked_transfer_operstate()): by its
+ * carrier.  While the RTOS is told link down, the mirror holds the
+ * backend's carrier off, and the kernel's RFC 2863 policy derives the
+ * operstate a user reads (LOWERLAYERDOWN where it can tell a lower layer,
+ * DOWN with NO-CARRIER otherwise); bridges and routing see a port without
+ * carrier.  The mirror takes hold only of a carrier that is on, and gives
+ * it back (on) when the link is mirrored up again, when mirroring is
+ * switched off, at remove and shutdown, and when it lets go of the device.
+ *
+ * The backend's own driver keeps the last word: if it sets the carrier on
+ * while the mirror holds it off, the hold ends there and is not taken
+ * again until the mirrored link next changes or the backend is brought up
+ * again.  A carrier-off by that driver during the hold cannot be seen (the
+ * carrier is already off), so the give-back turns on a carrier its driver
+ * may have turned off meanwhile.
+ */
+static void backend_adopt(struct vnlm_mirror *mirror, struct net_device *ndev)
+{
+	netdev_hold(ndev, &mirror->backend_tracker, GFP_KERNEL);
+	mirror->backend = ndev;
+	mirror->backend_held = false;
+	mirror->backend_yielded = false;
+	dev_dbg(mirror->dev, "backend %s\n", netdev_name(ndev));
+}
+
+static void backend_give_back(struct vnlm_mirror *mirror)
+{
+	if (!mirror->backend_held)
+		return;
+	mirror->backend_held = false;
+	netif_carrier_on(mirror->backend);
+}
+
+static void backend_release(struct vnlm_mirror *mirror)
+{
+	/* An unregistration in progress needs nothing back; a device moving
+	 * to another namespace is still registered and gets its carrier.
+	 */
+	if (mirror->backend->reg_state == NETREG_REGISTERED)
+		backend_give_back(mirror);
+	mirror->backend_held = false;
+	dev_dbg(mirror->dev, "no longer backend %s\n", netdev_name(mirror->backend));
+	netdev_put(mirror->backend, &mirror->backend_tracker);
+	mirror->backend = NULL;
+}
+
+/* The backend's carrier after what the RTOS was last told. */
+static void backend_sync(struct vnlm_mirror *mirror)
+{
+	struct net_device *ndev = mirror->backend;
+	bool hold;
+
+	if (!ndev || mirror->suspended)
+		return;
+	hold = mirror->enabled && mirror->live && mirror->owned &&
+	       !mirror->backend_yielded && ndev != mirror->uplink &&
+	       !(mirror->published.status & VNLM_S_LINK_UP);
+	if (hold && !mirror->backend_held && netif_running(ndev) &&
+	    netif_carrier_ok(ndev)) {
+		mirror->backend_held = true;
+		netif_carrier_off(ndev);
+	} else if (!hold) {
+		backend_give_back(mirror);
+	}
+}
+
+/* A netdev event that may concern the backend. */
+static void backend_event(struct vnlm_mirror *mirror, struct net_device *ndev,
+			  unsigned long event)
+{
+	if (mirror->backend == ndev) {
+		if (event == NETDEV_UNREGISTER ||
+		    (event == NETDEV_CHANGENAME && !backend_matches(mirror, ndev))) {
+			backend_release(mirror);
+			return;
+		}
+		if (mirror->backend_held && netif_carrier_ok(ndev)) {
+			/* its driver set the carrier on: it has the last word */
+			mirror->backend_held = false;
+			mirror->backend_yielded = true;
+		}
+		if (event == NETDEV_UP)
+			mirror->backend_yielded = false;
+	} else if (!mirror->backend &&
+		   (event == NETDEV_REGISTER || event == NETDEV_CHANGENAME) &&
+		   backend_matches(mirror, ndev)) {
+		backend_adopt(mirror, ndev);
+	} else {
+		return;
+	}
+	backend_sync(mirror);
 }
 
 /* The first write to a region makes it ours: until then (linux,notify-disabled
@@ -233,14 +348,19 @@ static void mirror_sync(struct vnlm_mirror *mirror, bool going_down,
 	struct vnlm_link_state next;
 
 	if (!mirror->enabled || !mirror->live || mirror->suspended)
-		return;
+		goto backend;
 	mirror_claim(mirror);
 	uplink_facts(mirror, going_down, access, &facts);
 	vnlm_compute_state(&facts, &mirror->published, mirror->params.announce,
 			   announce_held(mirror), &next);
 	if (!force && vnlm_state_equal(&next, &mirror->published))
-		return;
+		goto backend;
+	/* a change of the mirrored link ends the backend driver's last word */
+	if ((next.status ^ mirror->published.status) & VNLM_S_LINK_UP)
+		mirror->backend_yielded = false;
 	mirror_publish(mirror, &next, stamp);
+backend:
+	backend_sync(mirror);
 }
 
 /* A sync from outside the notifier, where RTNL alone is held. */
@@ -299,6 +419,11 @@ void vnlm_mirror_start(struct vnlm_mirror *mirror)
 	ndev = uplink_find(mirror);
 	if (ndev)
 		uplink_adopt(mirror, ndev);
+	if (mirror->params.has_backend) {
+		ndev = netdev_find(mirror->params.backend_name, mirror->params.backend_np);
+		if (ndev)
+			backend_adopt(mirror, ndev);
+	}
 	mirror_resync(mirror, true);
 }
 
@@ -306,6 +431,7 @@ void vnlm_mirror_start(struct vnlm_mirror *mirror)
  * vnlm_mirror_stop() - let go of the uplink and leave the link down
  * @mirror: a started mirror; stopping twice is harmless
  *
+ * The backend, if any, gets back the carrier the mirror held off.
  * The RTOS is told link down whatever the notify switch says: with nobody
  * mirroring, "up" could only become a lie.  A region this instance never
  * wrote (linux,notify-disabled, never switched on) is left untouched.
@@ -322,6 +448,8 @@ void vnlm_mirror_stop(struct vnlm_mirror *mirror)
 	list_del(&mirror->list);
 	if (mirror->uplink)
 		uplink_release(mirror);
+	if (mirror->backend)
+		backend_release(mirror);
 	mirror_leave_down(mirror);
 }
 
@@ -382,6 +510,8 @@ void vnlm_mirror_set_enabled(struct vnlm_mirror *mirror, bool enabled)
 	WRITE_ONCE(mirror->enabled, enabled);
 	if (enabled && !was)
 		mirror_resync(mirror, true);
+	else if (!enabled)
+		backend_sync(mirror);
 }
 
 static bool event_is_followed(unsigned long event)
@@ -421,6 +551,8 @@ int vnlm_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 		return NOTIFY_DONE;
 
 	list_for_each_entry(mirror, &vnlm_mirrors, list) {
+		if (mirror->params.has_backend)
+			backend_event(mirror, ndev, event);
 		if (mirror->uplink == ndev) {
 			if (event == NETDEV_UNREGISTER ||
 			    (event == NETDEV_CHANGENAME &&

@@ -103,6 +103,30 @@ enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len)
 VNLM_EXPORT_FOR_KUNIT(vnlm_check_uplink_name);
 
 /**
+ * vnlm_check_backend() - judge a linux,backend property
+ * @prop: the property's bytes, as stored in the DTB
+ * @len: the property's length in bytes
+ * @phandle: set when the property is a phandle, cleared for a name
+ *
+ * One property, two forms, told apart by their bytes: a netdev name (as
+ * linux,uplink) is one NUL-terminated string; anything else of one cell is
+ * a phandle.  A phandle whose four bytes read as a name of three characters
+ * (0x41424300, "ABC") is taken as that name; dtc numbers phandles from 1
+ * up, far below those.
+ *
+ * Return: VNLM_OK or the reason the property is neither form.
+ */
+enum vnlm_rule vnlm_check_backend(const char *prop, size_t len, bool *phandle)
+{
+	enum vnlm_rule rule = vnlm_check_uplink_name(prop, len);
+
+	*phandle = rule != VNLM_OK && len == sizeof(u32);
+	return *phandle ? VNLM_OK : rule;
+}
+
+VNLM_EXPORT_FOR_KUNIT(vnlm_check_backend);
+
+/**
  * vnlm_check_sgi() - judge a linux,doorbell-sgi value
  * @sgi: the INTID to raise
  *

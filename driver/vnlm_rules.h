@@ -20,6 +20,7 @@
 #define VNLM_SRAM_COMPATIBLE	"mmio-sram"
 #define VNLM_PROP_UPLINK_NAME	"linux,uplink"
 #define VNLM_PROP_UPLINK_NODE	"ethernet"
+#define VNLM_PROP_BACKEND	"linux,backend"
 #define VNLM_PROP_TARGET_CPU	"linux,target-cpu"
 #define VNLM_PROP_SGI		"linux,doorbell-sgi"
 #define VNLM_PROP_DISABLED	"linux,notify-disabled"
@@ -121,6 +122,7 @@ enum vnlm_rule {
 
 const char *vnlm_rule_text(enum vnlm_rule rule);
 enum vnlm_rule vnlm_check_uplink_name(const char *prop, size_t len);
+enum vnlm_rule vnlm_check_backend(const char *prop, size_t len, bool *phandle);
 enum vnlm_rule vnlm_check_sgi(u32 sgi);
 enum vnlm_rule vnlm_check_target(u64 mpidr, enum vnlm_gic_arch arch, unsigned int flags);
 enum vnlm_rule vnlm_check_gic_iface(u32 iface, enum vnlm_gic_arch arch);

@@ -31,6 +31,32 @@ static ssize_t uplink_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(uplink);
 
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vnlm_mirror *mirror = to_mirror(dev);
+	ssize_t len;
+
+	rtnl_lock();
+	len = sysfs_emit(buf, "%s\n", mirror->backend ? mirror->backend->name : "");
+	rtnl_unlock();
+	return len;
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t backend_held_show(struct device *dev, struct device_attribute *attr,
+				 char *buf)
+{
+	struct vnlm_mirror *mirror = to_mirror(dev);
+	bool held;
+
+	rtnl_lock();
+	held = mirror->backend_held;
+	rtnl_unlock();
+	return sysfs_emit(buf, "%d\n", held);
+}
+static DEVICE_ATTR_RO(backend_held);
+
 static ssize_t link_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
@@ -144,6 +170,8 @@ static DEVICE_ATTR_RW(enabled);
 
 static struct attribute *vnlm_attrs[] = {
 	&dev_attr_uplink.attr,
+	&dev_attr_backend.attr,
+	&dev_attr_backend_held.attr,
 	&dev_attr_link.attr,
 	&dev_attr_state.attr,
 	&dev_attr_events.attr,
