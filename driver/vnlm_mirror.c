@@ -176,7 +176,10 @@ static void uplink_facts(struct vnlm_mirror *mirror, bool going_down,
  * DOWN with NO-CARRIER otherwise); bridges and routing see a port without
  * carrier.  The mirror takes hold only of a carrier that is on, and gives
  * it back (on) when the link is mirrored up again, when mirroring is
- * switched off, at remove and shutdown, and when it lets go of the device.
+ * switched off, at remove and shutdown, when it lets go of the device, and
+ * when the backend is taken down (NETDEV_GOING_DOWN, before its driver's
+ * ndo_stop: a rename or a namespace move closes it first); it takes hold
+ * again when the backend comes up while the link is mirrored down.
  *
  * The backend's own driver keeps the last word: if it sets the carrier on
  * while the mirror holds it off, the hold ends there and is not taken
@@ -243,6 +246,13 @@ static void backend_event(struct vnlm_mirror *mirror, struct net_device *ndev,
 		if (event == NETDEV_UNREGISTER ||
 		    (event == NETDEV_CHANGENAME && !backend_matches(mirror, ndev))) {
 			backend_release(mirror);
+			return;
+		}
+		if (event == NETDEV_GOING_DOWN) {
+			/* Given back before ndo_stop, which may set its own
+			 * (veth: off); ndo_open sets it again before NETDEV_UP.
+			 */
+			backend_give_back(mirror);
 			return;
 		}
 		if (mirror->backend_held && netif_carrier_ok(ndev)) {

@@ -375,6 +375,20 @@ done
 """
 
 
+def module_bytes(path):
+    """A kernel module's .ko bytes, for busybox insmod (which cannot unpack)."""
+    with open(path, "rb") as src:
+        data = src.read()
+    if path.endswith(".xz"):  # 6.12 and 7.3 ship modules xz-compressed
+        return lzma.decompress(data)
+    if path.endswith(".zst"):  # CONFIG_MODULE_COMPRESS_ZSTD kernels
+        return subprocess.run(["zstd", "-dc"], input=data, check=True,
+                              stdout=subprocess.PIPE).stdout
+    if not path.endswith(".ko"):
+        raise RuntimeError(f"cannot unpack {path} for busybox insmod")
+    return data
+
+
 def initramfs(out_dir, extra_modules, flavour="debian", extra_files=(), tag=""):
     """Busybox, the NIC modules, ours and the init script, as newc cpio.gz;
     @extra_files: (host path, path in the initramfs) pairs, @tag: a name
@@ -397,15 +411,7 @@ def initramfs(out_dir, extra_modules, flavour="debian", extra_files=(), tag=""):
         names = []
         for rel in nic_modules(env["KMODULES"], BOARDS[kind]["nic_modules"]):
             name = os.path.basename(rel).split(".ko")[0] + ".ko"
-            with open(os.path.join(env["KMODULES"], rel), "rb") as src:
-                data = src.read()
-            if rel.endswith(".xz"):  # 6.12 and 7.3 ship modules xz-compressed
-                data = lzma.decompress(data)
-            elif rel.endswith(".zst"):  # CONFIG_MODULE_COMPRESS_ZSTD kernels
-                data = subprocess.run(["zstd", "-dc"], input=data, check=True,
-                                      stdout=subprocess.PIPE).stdout
-            elif not rel.endswith(".ko"):
-                raise RuntimeError(f"cannot unpack {rel} for busybox insmod")
+            data = module_bytes(os.path.join(env["KMODULES"], rel))
             with open(os.path.join(stage, "lib/modules/nic", name), "wb") as dst:
                 dst.write(data)
             names.append(name)

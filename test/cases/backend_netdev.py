@@ -1,0 +1,350 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""linux,backend: the Linux-side netdev that stands for the RTOS's link
+follows the mirrored link, as a user reads it: the backend's carrier, its
+operstate (what iproute2 prints as "state"; busybox's ip prints the flags
+only, so the state is read from /sys/class/net/<dev>/operstate, the same
+dev->operstate IFLA_OPERSTATE carries), busybox `ip link`'s LOWER_UP and a
+bridge's port state.  Backends are real netdevs: veth ends, and the virtio
+MMIO NIC by its DT node."""
+
+import os
+import re
+import time
+
+import board
+from suite import (MMIO_UPLINK, PCI_UPLINK, Suite, driver_builtin, expect, ifname_by_mac,
+                   load_driver, sysfs, wait_view)
+
+UP = 0x1
+DRV = "/sys/bus/platform/drivers/vnet-link-mirror"
+# Bridge port states (/sys/class/net/<port>/brport/state, BR_STATE_*).
+BR_DISABLED, BR_FORWARDING = 0, 3
+
+# node -> slot; the slot's SGI is 8 + slot
+NODES = {
+    "bk-eth0": dict(slot=0, uplink="eth0", raw=['linux,backend = "vb0";']),
+    "bk-late": dict(slot=1, uplink="du0", raw=['linux,backend = "vl0";']),
+    "bk-node": dict(slot=2, uplink="du1", raw=["linux,backend = <&uplink_mmio>;"]),
+    "bk-off": dict(slot=3, uplink="du2", disabled=True, raw=['linux,backend = "vo0";']),
+}
+BAD = {
+    "bad-backend-size": dict(slot=4, uplink="du3", raw=["linux,backend = <1 2>;"]),
+    "bad-backend-dangling": dict(slot=5, uplink="du3", raw=["linux,backend = <0xdead>;"]),
+}
+NSLOTS = 6
+
+
+def overlay():
+    inst = [dict(d, name=n, sgi=8 + d["slot"]) for n, d in {**NODES, **BAD}.items()]
+    return board.mirror_overlay(inst)
+
+
+def backend_initrd(out_dir, flavour, base):
+    """The shared initramfs plus veth and the bridge (with their
+    dependencies, in load order) in /lib/modules/extra, loaded by
+    load-extra; a module the kernel has built in is absent."""
+    env = board.kernel_env(flavour)
+    stage = os.path.join(out_dir, f"backend-modules-{flavour}")
+    os.makedirs(stage, exist_ok=True)
+    extra, names = [], []
+    for rel in board.nic_modules(env["KMODULES"], ("veth", "bridge")):
+        name = os.path.basename(rel).split(".ko")[0] + ".ko"
+        path = os.path.join(stage, name)
+        with open(path, "wb") as f:
+            f.write(board.module_bytes(os.path.join(env["KMODULES"], rel)))
+        extra.append((path, "/lib/modules/extra/" + name))
+        names.append(name)
+    script = os.path.join(stage, "load-extra")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\nfor m in %s; do\n\tinsmod /lib/modules/extra/$m || "
+                "grep -q \"^${m%%.ko} \" /proc/modules || echo \"load-extra: $m failed\"\n"
+                "done\n" % " ".join(names))
+    os.chmod(script, 0o755)
+    extra.append((script, "/bin/load-extra"))
+    return board.initramfs(out_dir, board.our_modules(flavour), flavour, extra, "-backend")
+
+
+def kernel_at_least(g, major, minor):
+    m = re.match(r"(\d+)\.(\d+)", g.out("uname -r"))
+    return (int(m.group(1)), int(m.group(2))) >= (major, minor)
+
+
+def held_states(g, dev):
+    """The operstate the kernel's RFC 2863 policy (default_operstate())
+    derives for @dev without carrier: DOWN for a device that is its own
+    lower layer (a NIC: iflink is its ifindex); for a veth end, whose
+    iflink is its peer (which has carrier), up to 6.x LOWERLAYERDOWN, and
+    on 7.3 DOWN: LOWERLAYERDOWN only when that device has no carrier
+    either (7.3's source read; 6.6 to 6.x accept both).  Both are "not
+    up", NO-CARRIER."""
+    if g.out(f"cat /sys/class/net/{dev}/iflink") == g.out(f"cat /sys/class/net/{dev}/ifindex"):
+        return ("down",)
+    if not kernel_at_least(g, 6, 6):
+        return ("lowerlayerdown",)
+    if kernel_at_least(g, 7, 0):
+        return ("down",)
+    return ("lowerlayerdown", "down")
+
+
+def link(g, dev):
+    """(operstate, carrier, busybox `ip link show` first line)."""
+    out = g.out(f"cat /sys/class/net/{dev}/operstate; "
+                f"cat /sys/class/net/{dev}/carrier 2>/dev/null || echo -; "
+                f"ip link show {dev} | head -1").splitlines()
+    return out[0], out[1], out[2] if len(out) > 2 else ""
+
+
+def wait_backend(g, dev, held, timeout=10.0):
+    """Wait until @dev shows what a user reads while the mirror holds it
+    (no carrier, operstate the kernel's policy gives, no LOWER_UP) or while
+    it does not (carrier, operstate up, LOWER_UP); carrier-on events go
+    through linkwatch, up to a second late."""
+    want = held_states(g, dev) if held else ("up",)
+    seen = []
+
+    def ok(_p):
+        st = link(g, dev)
+        seen[:] = [st]
+        return (st[0] in want and st[1] == ("0" if held else "1") and
+                ("LOWER_UP" in st[2]) != held)
+    try:
+        g.wait_peer(ok, timeout, f"{dev} {'held down' if held else 'up'}")
+    except Exception as exc:
+        raise AssertionError(f"{dev}: want operstate {want} carrier {0 if held else 1}; "
+                             f"read {seen}") from exc
+    return seen[0]
+
+
+def wait_link(g, name, up):
+    slot = NODES[name]["slot"]
+    return wait_view(g, slot, lambda v: bool(v.status & UP) == up,
+                     what=f"{name} link {'up' if up else 'down'}")
+
+
+def brport(g, dev):
+    return int(g.out(f"cat /sys/class/net/{dev}/brport/state"))
+
+
+def wait_brport(g, dev, state):
+    g.wait_peer(lambda p: brport(g, dev) == state, 10, f"{dev} bridge port state {state}")
+
+
+def veth(g, name, peer):
+    """A veth pair, both ends up.  Busybox's ip cannot name the peer: the
+    kernel calls it veth<N>, the first free N, and every peer here is
+    renamed at once, so it is veth0."""
+    g.sh(f"ip link add {name} type veth && ip link set veth0 name {peer} && "
+         f"ip link set {peer} up && ip link set {name} up")
+    expect(g.out(f"cat /sys/class/net/{name}/iflink") ==
+           g.out(f"cat /sys/class/net/{peer}/ifindex"), f"{peer} is not {name}'s peer")
+
+
+def held(g, name):
+    return sysfs(g, name, "backend_held")
+
+
+def setup(g, suite):
+    g.start_peer(suite.nslots)
+    g.sh("load-extra")
+    # vb0 exists before the mirror probes; its uplink eth0 does not yet.
+    veth(g, "vb0", "vr0")
+    wait_backend(g, "vb0", False)
+    how = load_driver(g)
+    return how + "; veth and bridge loaded; " + g.out(f"ls {DRV} | grep -e '^bk-' | tr '\\n' ' '")
+
+
+def test_held_from_probe(g):
+    """No uplink yet: the RTOS is told down and vb0 is held off at probe;
+    the uplink registered but down keeps it held; up gives it back."""
+    st = wait_backend(g, "vb0", True)
+    expect(sysfs(g, "bk-eth0", "backend") == "vb0" and held(g, "bk-eth0") == "1",
+           "sysfs backend should be vb0, held")
+    g.sh("load-nic")
+    wait_view(g, 0, lambda v: v.mtu == 1500, what="eth0 adopted")
+    wait_backend(g, "vb0", True)
+    g.sh("ip link set eth0 up")
+    wait_link(g, "bk-eth0", True)
+    up = wait_backend(g, "vb0", False)
+    expect(held(g, "bk-eth0") == "0", "given back, yet sysfs says held")
+    g.sh("ip link set eth0 down")
+    wait_link(g, "bk-eth0", False)
+    wait_backend(g, "vb0", True)
+    g.sh("ip link set eth0 up")
+    wait_backend(g, "vb0", False)
+    return f"held: {st[0]} / {st[2]}; up: {up[0]} / {up[2]}"
+
+
+def test_bridge_cable_pull(g):
+    """eth0 and vb0 in a bridge: a cable pull (QMP set_link) disables both
+    ports, the plug forwards on both again; three times."""
+    g.sh("brctl addbr br0 && brctl addif br0 eth0 && brctl addif br0 vb0 && "
+         "ip link set br0 up")
+    wait_brport(g, "vb0", BR_FORWARDING)
+    wait_brport(g, "eth0", BR_FORWARDING)
+    seen = []
+    for _ in range(3):
+        g.set_link("up0", False)
+        wait_link(g, "bk-eth0", False)
+        st = wait_backend(g, "vb0", True)
+        wait_brport(g, "vb0", BR_DISABLED)
+        wait_brport(g, "eth0", BR_DISABLED)
+        g.set_link("up0", True)
+        wait_link(g, "bk-eth0", True)
+        wait_backend(g, "vb0", False)
+        wait_brport(g, "vb0", BR_FORWARDING)
+        wait_brport(g, "eth0", BR_FORWARDING)
+        seen.append(st[0])
+    g.sh("ip link set br0 down && brctl delbr br0")
+    return f"vb0 while the cable was out: {seen}; bridge ports disabled, then forwarding"
+
+
+def test_late_rename_vanish(g):
+    """vl0 appears after the probe, is renamed away and back, vanishes and
+    returns; held whenever it is followed while du0 is down."""
+    name = "bk-late"
+    expect(sysfs(g, name, "backend") == "", "no vl0 yet, yet sysfs names a backend")
+    g.sh("ip link add du0 type dummy && ip link set du0 up")
+    wait_link(g, name, True)
+    veth(g, "vl0", "vlp")
+    expect(sysfs(g, name, "backend") == "vl0", "vl0 registered late: not adopted")
+    wait_backend(g, "vl0", False)
+    g.sh("echo 0 > /sys/class/net/du0/carrier")
+    wait_link(g, name, False)
+    wait_backend(g, "vl0", True)
+    # renamed away (down first): given back, no longer followed
+    g.sh("ip link set vl0 down && ip link set vl0 name vlx && ip link set vlx up")
+    expect(sysfs(g, name, "backend") == "", "renamed away, still followed")
+    wait_backend(g, "vlx", False)
+    # renamed back while du0 is still down: held again
+    g.sh("ip link set vlx down && ip link set vlx name vl0 && ip link set vl0 up")
+    expect(sysfs(g, name, "backend") == "vl0", "renamed back, not followed")
+    wait_backend(g, "vl0", True)
+    # vanishes, then returns while down: held from its first `up`
+    g.sh("ip link del vl0")
+    expect(sysfs(g, name, "backend") == "", "deleted, still followed")
+    veth(g, "vl0", "vlp")
+    wait_backend(g, "vl0", True)
+    g.sh("echo 1 > /sys/class/net/du0/carrier")
+    wait_link(g, name, True)
+    wait_backend(g, "vl0", False)
+    # admin down and up while the link is up: not held
+    g.sh("ip link set vl0 down && ip link set vl0 up")
+    wait_backend(g, "vl0", False)
+
+
+def test_driver_sets_carrier(g):
+    """The phandle form (the virtio MMIO NIC, eth1) survives a rename;
+    while held, its own driver sets carrier on (QMP set_link): the driver
+    has the last word until the mirrored link next changes."""
+    name = "bk-node"
+    nic = ifname_by_mac(g, "52:54:00:00:00:20")
+    expect(sysfs(g, name, "backend") == nic, f"the node's netdev {nic} not followed")
+    g.sh(f"ip link set {nic} up")
+    wait_backend(g, nic, True)  # du1 does not exist: told down
+    g.sh("ip link add du1 type dummy && ip link set du1 up")
+    wait_link(g, name, True)
+    wait_backend(g, nic, False)
+    g.sh(f"ip link set {nic} down && ip link set {nic} name lan9 && ip link set lan9 up")
+    expect(sysfs(g, name, "backend") == "lan9", "the node form follows the renamed NIC")
+    g.sh("echo 0 > /sys/class/net/du1/carrier")
+    wait_link(g, name, False)
+    wait_backend(g, "lan9", True)
+    # virtio-net reads the link bit in a work item: the off must be seen
+    # (an invisible carrier-off, the carrier is off already) before the on
+    g.set_link("mm0", False)
+    time.sleep(1.0)
+    g.set_link("mm0", True)
+    wait_backend(g, "lan9", False)
+    expect(held(g, name) == "0", "the driver's carrier on should end the hold")
+    g.sh("echo 1 > /sys/class/net/du1/carrier")
+    wait_link(g, name, True)
+    g.sh("echo 0 > /sys/class/net/du1/carrier")
+    wait_link(g, name, False)
+    wait_backend(g, "lan9", True)
+    g.sh("echo 1 > /sys/class/net/du1/carrier")
+    wait_backend(g, "lan9", False)
+    g.sh(f"ip link set lan9 down && ip link set lan9 name {nic} && ip link set {nic} up")
+    wait_backend(g, nic, False)
+
+
+def test_enabled_gives_back(g):
+    """Mirroring off at boot: vo0 untouched; on: held (du2 absent);
+    off: given back as found; on again: held."""
+    name = "bk-off"
+    veth(g, "vo0", "vop")
+    expect(sysfs(g, name, "backend") == "vo0", "vo0 not adopted")
+    wait_backend(g, "vo0", False)
+    expect(held(g, name) == "0", "held while mirroring is off")
+    for _ in range(2):
+        g.sh(f"echo 1 > /sys/bus/platform/devices/{name}/enabled")
+        wait_backend(g, "vo0", True)
+        g.sh(f"echo 0 > /sys/bus/platform/devices/{name}/enabled")
+        wait_backend(g, "vo0", False)
+    g.sh(f"echo 1 > /sys/bus/platform/devices/{name}/enabled")
+    wait_backend(g, "vo0", True)
+
+
+def test_unbind_gives_back(g):
+    """Unbind gives the held backends their carrier back; bind holds again."""
+    g.sh("echo 0 > /sys/class/net/du0/carrier")
+    wait_backend(g, "vl0", True)
+    for _ in range(2):
+        for n in ("bk-late", "bk-off"):
+            g.sh(f"echo {n} > {DRV}/unbind")
+        wait_backend(g, "vl0", False)
+        wait_backend(g, "vo0", False)
+        for n in ("bk-late", "bk-off"):
+            g.sh(f"echo {n} > {DRV}/bind")
+        wait_backend(g, "vl0", True)
+        # bk-off starts disabled again (the DT default): vo0 stays up
+        wait_backend(g, "vo0", False)
+    g.sh("echo 1 > /sys/class/net/du0/carrier")
+    wait_backend(g, "vl0", False)
+
+
+def test_rmmod_gives_back(g):
+    from tap import Skip
+    if driver_builtin(g):
+        raise Skip("driver built in: no module to unload; unbind runs remove")
+    g.set_link("up0", False)
+    g.sh("echo 0 > /sys/class/net/du0/carrier")
+    wait_backend(g, "vb0", True)
+    wait_backend(g, "vl0", True)
+    g.sh("rmmod vnet_link_mirror")
+    for dev in ("vb0", "vl0"):
+        wait_backend(g, dev, False)
+    g.sh("insmod /lib/modules/vnlm/vnet-link-mirror.ko")
+    for dev in ("vb0", "vl0"):
+        wait_backend(g, dev, True)
+    g.set_link("up0", True)
+    g.sh("echo 1 > /sys/class/net/du0/carrier")
+    for dev in ("vb0", "vl0"):
+        wait_backend(g, dev, False)
+
+
+def test_bad_backend(g):
+    log = g.out("dmesg | grep -e bad-backend")
+    for n, why in (("bad-backend-size", "linux,backend is not a NUL-terminated string, "
+                    "nor a phandle"),
+                   ("bad-backend-dangling", "linux,backend is not a phandle to a node")):
+        expect(why in log and n in log, f"{n}: no message naming linux,backend ({why}):\n{log}")
+        expect(g.sh(f"test -e /sys/bus/platform/devices/{n}/driver", check=False)[0] != 0,
+               f"{n} bound")
+
+
+SUITES = [Suite("backend-netdev", [
+    ("backend held off from probe while the uplink is absent or down; given back on up",
+     test_held_from_probe),
+    ("bridge of uplink and backend: cable pull disables both ports, plug forwards",
+     test_bridge_cable_pull),
+    ("backend appears late, renamed away and back, vanishes and returns",
+     test_late_rename_vanish),
+    ("backend by DT node survives a rename; its driver's carrier on ends the hold",
+     test_driver_sets_carrier),
+    ("enabled=0 gives the backend back, enabled=1 holds it", test_enabled_gives_back),
+    ("unbind gives the backend back, bind holds it again", test_unbind_gives_back),
+    ("rmmod gives the backends back, insmod holds them again", test_rmmod_gives_back),
+    ("a bad linux,backend fails its node alone, naming the property", test_bad_backend),
+], overlay=overlay(), nics=[PCI_UPLINK, MMIO_UPLINK],
+    symbols={"uplink_mmio": ("/virtio_mmio@a003e00", 0x7f00)}, nslots=NSLOTS, setup=setup,
+    initrd=backend_initrd, flavours=("debian", "newest"), gics=(3,))]
