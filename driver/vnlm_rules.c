@@ -108,20 +108,17 @@ VNLM_EXPORT_FOR_KUNIT(vnlm_check_uplink_name);
  * @len: the property's length in bytes
  * @phandle: set when the property is a phandle, cleared for a name
  *
- * One property, two forms, told apart by their bytes: a netdev name (as
- * linux,uplink) is one NUL-terminated string; anything else of one cell is
- * a phandle.  A phandle whose four bytes read as a name of three characters
- * (0x41424300, "ABC") is taken as that name; dtc numbers phandles from 1
- * up, far below those.
+ * One property, two forms, told apart by their bytes: one cell whose first
+ * byte is 0 or whose last byte is not (a string's NUL) is a phandle, below
+ * 0x01000000 as every phandle dtc assigns is; anything else is judged as a
+ * netdev name, as linux,uplink is.
  *
  * Return: VNLM_OK or the reason the property is neither form.
  */
 enum vnlm_rule vnlm_check_backend(const char *prop, size_t len, bool *phandle)
 {
-	enum vnlm_rule rule = vnlm_check_uplink_name(prop, len);
-
-	*phandle = rule != VNLM_OK && len == sizeof(u32);
-	return *phandle ? VNLM_OK : rule;
+	*phandle = prop && len == sizeof(u32) && (!prop[0] || prop[len - 1]);
+	return *phandle ? VNLM_OK : vnlm_check_uplink_name(prop, len);
 }
 
 VNLM_EXPORT_FOR_KUNIT(vnlm_check_backend);

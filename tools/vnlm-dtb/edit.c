@@ -140,6 +140,39 @@ static int apply_mbox(void *fdt, int off, const char *arg)
 	return err;
 }
 
+/* @prop = <&node at @path>, giving that node a phandle if it has none.
+ * Returns 0, -1 after a message, or a libfdt error.  May move *@off's node.
+ */
+static int set_phandle(void *fdt, int *off, const char *prop, const char *path,
+		       const char *opt)
+{
+	int node = fdt_path_offset(fdt, path);
+	char self[256];
+	uint32_t ph;
+	int err = 0;
+
+	if (node < 0) {
+		fprintf(stderr, "%s %s: no such node\n", opt, path);
+		return -1;
+	}
+	ph = fdt_get_phandle(fdt, node);
+	if (!ph) {
+		/* Adding a property may move every later node: find ours again. */
+		err = fdt_get_path(fdt, *off, self, sizeof(self));
+		if (!err)
+			err = fdt_generate_phandle(fdt, &ph);
+		if (!err)
+			err = fdt_setprop_u32(fdt, node, "phandle", ph);
+		if (!err)
+			*off = fdt_path_offset(fdt, self);
+		if (!err && *off < 0)
+			err = *off;
+	}
+	if (!err)
+		err = fdt_setprop_u32(fdt, *off, prop, ph);
+	return err;
+}
+
 static int apply(void *fdt, int off, const struct edit *e)
 {
 	char self_path[256];
@@ -151,31 +184,18 @@ static int apply(void *fdt, int off, const struct edit *e)
 		return -1;
 	if (e->uplink)
 		err = fdt_setprop_string(fdt, off, VNLM_PROP_UPLINK_NAME, e->uplink);
-	if (!err && e->ethernet) {
-		int node = fdt_path_offset(fdt, e->ethernet);
-		char self[256];
-		uint32_t ph;
-
-		if (node < 0) {
-			fprintf(stderr, "--ethernet %s: no such node\n", e->ethernet);
-			return -1;
-		}
-		ph = fdt_get_phandle(fdt, node);
-		if (!ph) {
-			/* Adding a property may move every later node: find ours again. */
-			err = fdt_get_path(fdt, off, self, sizeof(self));
-			if (!err)
-				err = fdt_generate_phandle(fdt, &ph);
-			if (!err)
-				err = fdt_setprop_u32(fdt, node, "phandle", ph);
-			if (!err)
-				off = fdt_path_offset(fdt, self);
-			if (!err && off < 0)
-				err = off;
-		}
-		if (!err)
-			err = fdt_setprop_u32(fdt, off, VNLM_PROP_UPLINK_NODE, ph);
+	if (!err && e->ethernet)
+		err = set_phandle(fdt, &off, VNLM_PROP_UPLINK_NODE, e->ethernet, "--ethernet");
+	if (!err && e->backend) {
+		if (!e->backend[0])
+			err = drop(fdt, off, VNLM_PROP_BACKEND);
+		else if (e->backend[0] == '/')
+			err = set_phandle(fdt, &off, VNLM_PROP_BACKEND, e->backend, "--backend");
+		else
+			err = fdt_setprop_string(fdt, off, VNLM_PROP_BACKEND, e->backend);
 	}
+	if (err == -1)
+		return -1;	/* after a message */
 	if (!err && e->mbox) {
 		err = apply_mbox(fdt, off, e->mbox);
 		if (err < 0 && err != -1)

@@ -383,6 +383,36 @@ static void parse_uplink(const void *fdt, struct instance *inst, report_fn repor
 	}
 }
 
+/* linux,backend: a name or a phandle in the one property (vnlm_check_backend()). */
+static void parse_backend(const void *fdt, struct instance *inst, report_fn report)
+{
+	const char *val;
+	enum vnlm_rule rule;
+	bool phandle;
+	int len, node;
+
+	inst->backend_node[0] = 0;
+	val = fdt_getprop(fdt, inst->offset, VNLM_PROP_BACKEND, &len);
+	if (!val)
+		return;
+	rule = vnlm_check_backend(val, (size_t)len, &phandle);
+	if (rule) {
+		inst->errors++, report(inst, VNLM_PROP_BACKEND, "%s, nor a phandle",
+				       vnlm_rule_text(rule));
+		return;
+	}
+	if (!phandle) {
+		inst->backend = val;
+		return;
+	}
+	node = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*(const fdt32_t *)val));
+	if (node < 0) {
+		inst->errors++, report(inst, VNLM_PROP_BACKEND, "is not a phandle to a node");
+		return;
+	}
+	fdt_get_path(fdt, node, inst->backend_node, sizeof(inst->backend_node));
+}
+
 /* The doorbell choice (vnlm_parse_doorbell_kind()), then the mailbox form:
  * one specifier whose cell count is its controller's #mbox-cells.
  */
@@ -455,6 +485,8 @@ void instance_parse(const void *fdt, int offset, enum vnlm_gic_arch arch,
 		parse_region(fdt, inst, report);
 	if (!inst->errors)
 		parse_uplink(fdt, inst, report);
+	if (!inst->errors)
+		parse_backend(fdt, inst, report);
 	if (!inst->errors)
 		parse_announce_hold(fdt, inst, report);
 	inst->notify = !fdt_getprop(fdt, offset, VNLM_PROP_DISABLED, NULL);

@@ -20,6 +20,8 @@ static const char usage[] =
 "                (--uplink NAME | --ethernet PATH) [EDITS] [-o OUT]\n"
 "       vnlm-dtb remove DTB NODE [-o OUT]\n"
 "EDITS: --uplink NAME --ethernet PATH --target MPIDR --sgi N\n"
+"       --backend NAME|/PATH (linux,backend: a netdev name, or a phandle\n"
+"       to the node at PATH; \"\" removes it)\n"
 "       --mbox CTRL[:CELL,...] (mailbox doorbell: the controller node's path\n"
 "       and its specifier cells; replaces --target/--sgi and the reverse)\n"
 "       --notify on|off --announce on|off\n"
@@ -53,6 +55,10 @@ static int cmd_list(const void *fdt)
 			printf(" ethernet=%s", inst.ethernet);
 		if (inst.uplink)
 			printf(" uplink=%s", inst.uplink);
+		if (inst.backend)
+			printf(" backend=%s", inst.backend);
+		else if (inst.backend_node[0])
+			printf(" backend=%s", inst.backend_node);
 		if (inst.has_target)
 			printf(" target=0x%llx", (unsigned long long)inst.target);
 		if (inst.has_sgi)
@@ -116,6 +122,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "uplink", required_argument, NULL, 'u' },
 		{ "ethernet", required_argument, NULL, 'e' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ "target", required_argument, NULL, 't' },
 		{ "sgi", required_argument, NULL, 's' },
 		{ "mbox", required_argument, NULL, 'm' },
@@ -136,6 +143,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'u': e.uplink = optarg; break;
 		case 'e': e.ethernet = optarg; break;
+		case 'b': e.backend = optarg; break;
 		case 't': e.target = optarg; break;
 		case 's': e.sgi = optarg; break;
 		case 'm': e.mbox = optarg; break;

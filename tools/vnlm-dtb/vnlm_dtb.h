@@ -28,6 +28,8 @@ struct instance {
 	char path[256];
 	const char *uplink;		/* NULL when absent */
 	char ethernet[256];		/* path of the ethernet phandle's node */
+	const char *backend;		/* linux,backend as a name, or NULL */
+	char backend_node[256];		/* linux,backend as a phandle: its node's path */
 	bool has_target;
 	bool has_gic_iface;
 	uint64_t target;
@@ -66,6 +68,7 @@ void report_stderr(const struct instance *inst, const char *prop, const char *fm
 struct edit {
 	const char *uplink;
 	const char *ethernet;
+	const char *backend;	/* NAME, /PATH (a phandle), or "" to remove */
 	const char *target;
 	const char *sgi;
 	const char *mbox;	/* CONTROLLER-PATH[:CELL[,CELL...]] */
