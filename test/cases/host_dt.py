@@ -109,9 +109,33 @@ def test_schema_doorbell_one_of():
     return f"{len(bad)} bad doorbell choices rejected, SGI and mailbox nodes accepted"
 
 
+def test_schema_backend():
+    """linux,backend: a name and a phandle (the backend suite's board) are
+    valid; two cells or a bad name are not (a dangling phandle needs the
+    whole tree: the driver and vnlm-dtb refuse it)."""
+    import backend_netdev
+    inst = [dict(d, name=n, sgi=8 + d["slot"]) for n, d in backend_netdev.NODES.items()]
+    inst += [dict(name="bad-backend-size", slot=4, sgi=12, uplink="du3",
+                  raw=["linux,backend = <1 2>;"]),
+             dict(name="bad-backend-chars", slot=5, sgi=13, uplink="du3",
+                  raw=['linux,backend = "vb/0";']),
+             dict(name="bad-backend-long", slot=6, sgi=14, uplink="du3",
+                  raw=['linux,backend = "averyveryverylongname0";'])]
+    dtb = board.board_dtb(3, board.mirror_overlay(inst), OUT, "backend-schema",
+                          backend_netdev.SUITES[0].symbols)
+    errors, matched, raw = validate(dtb)
+    bad = [i["name"] for i in inst if i["name"].startswith("bad-")]
+    missed = [n for n in bad if f": {n}:" not in raw]
+    good = [n for n in backend_netdev.NODES if f": {n}:" in raw]
+    if missed or good:
+        raise AssertionError(f"schema missed {missed}, flagged good nodes {good}:\n{raw}")
+    return f"{len(bad)} bad linux,backend rejected, name and phandle forms accepted"
+
+
 HOST_TESTS = [
     ("binding passes dt-doc-validate", test_doc_validate),
     ("every board DTB from dts/ passes dt-validate", test_boards_validate),
     ("the schema rejects the bad nodes and accepts the good", test_schema_rejects_bad_nodes),
     ("the schema takes one doorbell: an SGI or a mailbox channel", test_schema_doorbell_one_of),
+    ("linux,backend: a name or a phandle, nothing else", test_schema_backend),
 ]
