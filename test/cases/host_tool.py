@@ -89,6 +89,47 @@ def test_set_edits():
     expect("ethernet=/virtio_mmio@a003e00" in line and "notify=on" in line, line)
 
 
+def test_backend():
+    """linux,backend: set as a name, as a node's phandle, removed; listed;
+    bad values refused with the driver's words; the backend suite's board
+    checked as the driver judges its nodes."""
+    dtb = fresh(qemu_board(), "backend.dtb")
+    r = tool("set", dtb, "vnet-link-mirror-0", "--backend", "vb0")
+    expect(r.returncode == 0, r.stderr)
+    line = tool("list", dtb).stdout.strip()
+    expect(" backend=vb0 " in line, f"after --backend vb0: {line}")
+    r = tool("set", dtb, "vnet-link-mirror-0", "--backend", "/virtio_mmio@a003e00")
+    expect(r.returncode == 0, r.stderr)
+    line = tool("list", dtb).stdout.strip()
+    expect(" backend=/virtio_mmio@a003e00 " in line, f"after --backend PATH: {line}")
+    expect(tool("check", dtb).returncode == 0, "edited DTB fails check")
+    before = read(dtb)
+    for args, msg in ((["--backend", "vb/0"], "linux,backend is not a valid netdev name"),
+                      (["--backend", "averyveryverylongname"], "IFNAMSIZ"),
+                      (["--backend", "/nope"], "no such node")):
+        r = tool("set", dtb, "vnet-link-mirror-0", *args)
+        expect(r.returncode in (1, 2) and msg in r.stderr,
+               f"{args}: rc {r.returncode}, stderr {r.stderr!r}")
+        expect(read(dtb) == before, f"{args}: the DTB changed")
+    r = tool("set", dtb, "vnet-link-mirror-0", "--backend", "")
+    expect(r.returncode == 0 and "backend=" not in tool("list", dtb).stdout, r.stderr)
+
+    import backend_netdev
+    bdtb = board.board_dtb(3, backend_netdev.overlay(), WORK, "backend-netdev",
+                           backend_netdev.SUITES[0].symbols)
+    r = tool("check", bdtb)
+    flagged = {}
+    for l in r.stderr.splitlines():
+        node, _, msg = l.partition(": ")
+        flagged[node.lstrip("/")] = msg
+    expect(r.returncode == 1 and set(flagged) == set(backend_netdev.BAD),
+           f"rc {r.returncode}, flagged {flagged}")
+    expect(all(m.startswith("linux,backend") for m in flagged.values()), f"{flagged}")
+    listed = tool("list", bdtb).stdout
+    expect("bk-node uplink=du1 backend=/virtio_mmio@a003e00" in listed, listed)
+    return f"name, phandle and removal set; {len(flagged)} bad nodes flagged as the driver does"
+
+
 def test_rejected_edits_leave_file_alone():
     dtb = fresh(qemu_board(), "reject.dtb")
     before = read(dtb)
@@ -259,4 +300,5 @@ HOST_TESTS = [
     ("vnlm-dtb: a failed write leaves no partial file", test_failed_write_leaves_nothing),
     ("vnlm-dtb: check a base + overlays pair as U-Boot applies it", test_check_overlay_pairs),
     ("vnlm-dtb: both doorbell forms (check, list, set, add)", test_mailbox_doorbell),
+    ("vnlm-dtb: linux,backend as a name or a phandle (check, list, set)", test_backend),
 ]
