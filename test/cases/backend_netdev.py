@@ -232,6 +232,32 @@ def test_late_rename_vanish(g):
     wait_backend(g, "vl0", False)
 
 
+def test_netns_move(g):
+    """A backend moved to another namespace is let go of (up there with its
+    own carrier, not held), and taken again when it comes back."""
+    name = "bk-late"
+    g.sh("echo 0 > /sys/class/net/du0/carrier")
+    wait_link(g, name, False)
+    wait_backend(g, "vl0", True)
+    # the namespace's holder stays until the board ends (as in mirror-driver)
+    g.sh("rm -f /tmp/bkns; setsid unshare -n sh -c 'echo $$ > /tmp/bkns; "
+         "while :; do sleep 1; done' </dev/null >/dev/null 2>&1 & "
+         "while [ ! -s /tmp/bkns ]; do sleep 0.05; done")
+    g.sh("ip link set vl0 netns $(cat /tmp/bkns)")
+    expect(sysfs(g, name, "backend") == "", "moved out of init_net, still followed")
+    ns = "nsenter -t $(cat /tmp/bkns) -n"
+    g.sh(f"{ns} ip link set vl0 up")
+    g.wait_peer(lambda p: "LOWER_UP" in g.out(f"{ns} ip link show vl0 | head -1"), 10,
+                "vl0 up with carrier in the other namespace")
+    expect(held(g, name) == "0", "held while in another namespace")
+    g.sh(f"{ns} ip link set vl0 netns 1")
+    expect(sysfs(g, name, "backend") == "vl0", "back in init_net, not followed")
+    g.sh("ip link set vl0 up")
+    wait_backend(g, "vl0", True)
+    g.sh("echo 1 > /sys/class/net/du0/carrier")
+    wait_backend(g, "vl0", False)
+
+
 def test_driver_sets_carrier(g):
     """The phandle form (the virtio MMIO NIC, eth1) survives a rename;
     while held, its own driver sets carrier on (QMP set_link): the driver
@@ -339,6 +365,7 @@ SUITES = [Suite("backend-netdev", [
      test_bridge_cable_pull),
     ("backend appears late, renamed away and back, vanishes and returns",
      test_late_rename_vanish),
+    ("backend moved to another netns is let go of, taken again on return", test_netns_move),
     ("backend by DT node survives a rename; its driver's carrier on ends the hold",
      test_driver_sets_carrier),
     ("enabled=0 gives the backend back, enabled=1 holds it", test_enabled_gives_back),
