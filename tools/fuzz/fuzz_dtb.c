@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every judged value once more, straight into the rules. */
 	if (size >= 24) {
 		uint64_t a, b, c;
+		bool flag;
 
 		memcpy(&a, data, 8);
 		memcpy(&b, data + 8, 8);
@@ -50,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vnlm_check_sgi((uint32_t)b);
 		vnlm_regions_overlap(a, b | 1, c, (a ^ c) | 1);
 		vnlm_check_uplink_name((const char *)data, size);
+		vnlm_check_backend((const char *)data, size, &flag);
 		vnlm_rule_text((enum vnlm_rule)(uint32_t)c);
 	}
 	free(fdt);
