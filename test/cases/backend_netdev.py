@@ -328,6 +328,28 @@ def test_unbind_gives_back(g):
     wait_backend(g, "vl0", False)
 
 
+def test_found_off_left_off(g):
+    """A carrier its own driver holds off (vl0's peer down) is never taken,
+    so nothing is given back: not at unbind, bind, nor link up."""
+    name = "bk-late"
+    g.sh("ip link set vlp down")
+    g.sh("echo 0 > /sys/class/net/du0/carrier")
+    wait_link(g, name, False)
+    expect(g.out("cat /sys/class/net/vl0/carrier") == "0", "vl0's peer is down: no carrier")
+    expect(held(g, name) == "0", "a carrier that was off was taken")
+    g.sh(f"echo {name} > {DRV}/unbind")
+    expect(g.out("cat /sys/class/net/vl0/carrier") == "0", "unbind turned on a carrier "
+           "the mirror never held")
+    g.sh(f"echo {name} > {DRV}/bind")
+    wait_link(g, name, False)
+    g.sh("echo 1 > /sys/class/net/du0/carrier")
+    wait_link(g, name, True)
+    expect(g.out("cat /sys/class/net/vl0/carrier") == "0", "link up turned on a carrier "
+           "the mirror never held")
+    g.sh("ip link set vlp up")
+    wait_backend(g, "vl0", False)
+
+
 def test_rmmod_gives_back(g):
     from tap import Skip
     if driver_builtin(g):
@@ -370,6 +392,8 @@ SUITES = [Suite("backend-netdev", [
      test_driver_sets_carrier),
     ("enabled=0 gives the backend back, enabled=1 holds it", test_enabled_gives_back),
     ("unbind gives the backend back, bind holds it again", test_unbind_gives_back),
+    ("a carrier its driver keeps off is never taken, nor given back",
+     test_found_off_left_off),
     ("rmmod gives the backends back, insmod holds them again", test_rmmod_gives_back),
     ("a bad linux,backend fails its node alone, naming the property", test_bad_backend),
 ], overlay=overlay(), nics=[PCI_UPLINK, MMIO_UPLINK],
