@@ -385,7 +385,9 @@ SUITES = [
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("reboot -f leaves link down, with a doorbell", test_reboot),
     ], overlay=overlay(), nics=[PCI_UPLINK], nslots=4, setup=setup, closing_checks=False,
-        flavours=board.FLAVOURS + ("rt", "newest")),
+        flavours=board.FLAVOURS + ("rt", "newest"),
+        # the CI budget: 6.1 and 7.3 on both GICs, the debug and RT kernels on one
+        flavour_gics={"debug": (3,), "rt": (3,)}),
     Suite("kexec", [
         ("no kernel warnings, oops or refcount reports", check_dmesg),
         ("kexec -e leaves link down with a doorbell; the next kernel takes over", test_kexec),

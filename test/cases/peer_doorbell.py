@@ -81,4 +81,4 @@ SUITES = [Suite("peer-doorbell", [
     ("the peer takes IRQs through its vector: heartbeat and doorbells counted", test_heartbeat),
 ], setup=setup, flavours=board.FLAVOURS + board.LANE_FLAVOURS + ("imx6",),
     # the peer's side is the same whatever arm64 kernel raises the SGI
-    flavour_gics={"bullseye": (2,), "backports": (3,)})]
+    flavour_gics={"bullseye": (2,), "backports": (3,), "debug": (3,)})]

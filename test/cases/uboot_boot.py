@@ -89,4 +89,5 @@ SUITES = [Suite("uboot-fdt-edits", [
     ram_mb=RAM_MB, firmware=firmware, flavours=board.FLAVOURS + board.LANE_FLAVOURS,
     # U-Boot's edits are the kernel's DT either way: the older and newer
     # arm64 kernels on one GIC each (both on 6.1, debug and armhf)
-    flavour_gics={"bullseye": (2,), "backports": (3,)})]
+    # U-Boot's edits, not the kernel's GIC code: one GIC per kernel but 6.1's
+    flavour_gics={"bullseye": (2,), "backports": (3,), "debug": (3,), "armhf": (2,)})]
