@@ -18,29 +18,28 @@ static struct vnlm_mirror *to_mirror(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
-static ssize_t uplink_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
+/* The name of the netdev in *@slot (set and cleared under RTNL), or "". */
+static ssize_t netdev_name_show(struct net_device *const *slot, char *buf)
 {
-	struct vnlm_mirror *mirror = to_mirror(dev);
 	ssize_t len;
 
 	rtnl_lock();
-	len = sysfs_emit(buf, "%s\n", mirror->uplink ? mirror->uplink->name : "");
+	len = sysfs_emit(buf, "%s\n", *slot ? (*slot)->name : "");
 	rtnl_unlock();
 	return len;
+}
+
+static ssize_t uplink_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return netdev_name_show(&to_mirror(dev)->uplink, buf);
 }
 static DEVICE_ATTR_RO(uplink);
 
 static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	struct vnlm_mirror *mirror = to_mirror(dev);
-	ssize_t len;
-
-	rtnl_lock();
-	len = sysfs_emit(buf, "%s\n", mirror->backend ? mirror->backend->name : "");
-	rtnl_unlock();
-	return len;
+	return netdev_name_show(&to_mirror(dev)->backend, buf);
 }
 static DEVICE_ATTR_RO(backend);
 
