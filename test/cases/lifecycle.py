@@ -290,8 +290,16 @@ def test_link_change_while_asleep(g):
     return f"RTOS read {[hex(r.status) for r in recs]}, ending down"
 
 
+def settle_report(g):
+    """What amp-peer-ctl printed about waiting for the peer at shutdown."""
+    lines = [l.decode(errors="replace").strip()
+             for l in g.console_after_exit().splitlines() if b"amp_peer_ctl:" in l]
+    return [l for l in lines if "peer" in l and ("read" in l or "wait" in l)] or "nothing printed"
+
+
 def shutdown_checks(g, mark, before, cmd):
     """Run @cmd, which ends the board; then check the region and the peer."""
+    g.sh("dmesg -n 7")  # the console shows amp-peer-ctl's wait (KERN_INFO)
     g.send(cmd)
     rc = g.wait_exit(timeout=120)
     after = decode(region(g, ON))
@@ -305,10 +313,11 @@ def shutdown_checks(g, mark, before, cmd):
            f"publishes on the way down: {before} -> {after}")
     recs = statuses_since(g, mark, ON)
     expect(recs and all(r.status == 0 for r in recs) and recs[-1].seq == after["seq"],
-           f"the RTOS took no doorbell for the last publish, or read up: records {recs}")
+           f"the RTOS took no doorbell for the last publish, or read up: records {recs}; "
+           f"the board's wait for the peer: {settle_report(g)}")
     off_region_intact(g)
     foreign_bytes_intact(g, ON)
-    return f"QEMU exited {rc}; region and RTOS say down, generation {after['seq']}"
+    return f"QEMU exited {rc}; region and RTOS say down, generation {after['seq']}; {settle_report(g)}"
 
 
 def test_reboot(g):

@@ -264,6 +264,14 @@ class Guest:
         except subprocess.TimeoutExpired:
             raise GuestError(f"{self.name}: QEMU still running {timeout} s later") from None
 
+    def console_after_exit(self, timeout=10):
+        """Everything the console printed (the whole log), once QEMU has
+        exited and the reader has drained it."""
+        with self._lock:
+            self._lock.wait_for(lambda: self._eof, timeout)
+        with open(self.console_log, "rb") as f:
+            return f.read()
+
     def out(self, cmd, timeout=DEFAULT_CMD_TIMEOUT):
         return self.sh(cmd, timeout)[1].strip()
 
@@ -307,8 +315,10 @@ class Guest:
         mem = mem or os.environ.get("PEER_MEM", "nc")
         write_config(self.ram_file, b["ram_base"], slots, mem, run, check_speed,
                      peer_log_addr(b))
+        # log=: reboot, poweroff and kexec wait for the peer to read the
+        # regions' last generations (amp_peer_ctl.c, settle_shutdown()).
         self.sh(f"insmod /lib/modules/vnlm/amp-peer-ctl.ko entry=0x{b['peer_entry']:x} "
-                f"mpidr={b['rtos_mpidr']} arg={len(slots)}")
+                f"mpidr={b['rtos_mpidr']} arg={len(slots)} log=0x{peer_log_addr(b):x}")
         deadline = time.monotonic() + 20
         while not self.peer.ready():
             if time.monotonic() > deadline:

@@ -9,6 +9,11 @@
  *   echo 9 > /sys/module/amp_peer_ctl/parameters/raise    # SGI 9
  *   cat /sys/module/amp_peer_ctl/parameters/raised_stamp  # the stamp clock at raise
  *
+ * With log=ADDR (the peer log's physical address), reboot, poweroff and
+ * kexec wait, after every driver's .shutdown, until the peer has read the
+ * last generation of each region it watches (at most settle_ms): see
+ * settle_shutdown().
+ *
  * The core is started the way its platform starts one: PSCI CPU_ON (QEMU
  * virt), or on an i.MX6 (the DT has an fsl,imx6q-src node: QEMU sabrelite)
  * the System Reset Controller, as U-Boot's `cpu N release`
@@ -16,17 +21,23 @@
  * (arch/arm/mach-imx/src.c) do.
  */
 #include <linux/arm-smccc.h>
+#include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/io.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/slab.h>
 #include <asm/cputype.h>
 #include <linux/psci.h>
 #include <uapi/linux/psci.h>
 
 #include "../../driver/vnlm_clock.h"
 #include "../../driver/vnlm_doorbell.h"
+#include "vnet-link-mirror/shm.h"
+#include "kmod_compat.h"
 
 static ulong entry;
 module_param(entry, ulong, 0444);
@@ -47,6 +58,14 @@ MODULE_PARM_DESC(raised_stamp, "the driver's stamp clock just before the last ra
 static ulong raised_count;
 module_param(raised_count, ulong, 0444);
 MODULE_PARM_DESC(raised_count, "SGIs raised through this module");
+
+static ulong log;
+module_param(log, ulong, 0444);
+MODULE_PARM_DESC(log, "physical address of the peer log: wait for the peer at shutdown");
+
+static uint settle_ms = 5000;
+module_param(settle_ms, uint, 0444);
+MODULE_PARM_DESC(settle_ms, "the longest shutdown waits for the peer");
 
 static struct vnlm_doorbell doorbells[VNLM_SGI_MAX + 1];
 static struct device *ctl_dev;
@@ -161,6 +180,127 @@ static int peer_cpu_on(unsigned long target, unsigned long pc, unsigned long ctx
 	return psci_cpu_on(target, pc, ctx) ? -EIO : 0;
 }
 
+/*
+ * Waiting for the peer at shutdown.  On this board, poweroff and reboot
+ * end the whole machine, the RTOS core with it, a few milliseconds after the
+ * mirror's .shutdown rang its last doorbell; on a loaded host the peer's
+ * vCPU may not have run in between, and the test would then blame the
+ * driver for a doorbell the board, not Linux, cut short.  A real AMP board
+ * keeps the RTOS core powered past Linux's end (or the RTOS goes with it
+ * and never needs the news).  So the board's power stays on until the peer
+ * has logged a read of each initialised region's last generation, as a
+ * record of a doorbell, or settle_ms passes: it only waits, so a driver
+ * that never rang still fails its test.  Offsets: test/rtos-peer/peer_log.h
+ * (whose static asserts pin them).
+ */
+#define PL_STATE		0x0c
+#define PL_DOORBELLS		0x1c
+#define PL_HEAD			0x28
+#define PL_RING_SIZE		0x2c
+#define PL_VIEW			0x80	/* struct peer_slot_view[], 24 bytes each */
+#define PL_VIEW_SIZE		24
+#define PL_VIEW_SEQ		0
+#define PL_VIEW_VALID		13
+#define PL_VIEW_LAST_DOORBELL	20
+#define PL_CONFIG		0x3400	/* struct peer_config */
+#define PL_CONFIG_MAGIC		0x47464e43
+#define PL_CONFIG_SLOT_ADDR	0x20
+#define PL_RECORDS		0x4000	/* struct peer_record[], 48 bytes each */
+#define PL_RECORD_SIZE		48
+#define PL_RECORD_SLOT		7
+#define PL_RECORD_SEQ		8
+#define PL_RING_MAX		65536
+#define PL_MAX_SLOTS		512
+#define PL_STATE_READY		1
+#define PL_RECENT		1024	/* records searched back from the head */
+
+static void *peer_log;
+
+static u32 pl32(unsigned long off)
+{
+	return le32_to_cpu(READ_ONCE(*(__le32 *)(peer_log + off)));
+}
+
+/* A record of slot @slot at generation @seq among the latest ones. */
+static bool peer_recorded(u32 slot, u32 seq)
+{
+	u32 head = pl32(PL_HEAD), ring = pl32(PL_RING_SIZE), i;
+
+	if (!ring || ring > PL_RING_MAX || (ring & (ring - 1)))
+		return false;
+	for (i = 1; i <= min3(head, ring, (u32)PL_RECENT); i++) {
+		unsigned long rec = PL_RECORDS + ((head - i) & (ring - 1)) * PL_RECORD_SIZE;
+
+		if (READ_ONCE(*(u8 *)(peer_log + rec + PL_RECORD_SLOT)) == slot &&
+		    pl32(rec + PL_RECORD_SEQ) == seq)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * How many regions the peer has not read at their last generation yet.
+ * A view updated by the doorbell the peer is handling counts until its
+ * record is in the log.
+ */
+static unsigned int peer_behind(void **regions, u32 nslots)
+{
+	unsigned int behind = 0;
+	u32 i;
+
+	for (i = 0; i < nslots; i++) {
+		unsigned long view = PL_VIEW + i * PL_VIEW_SIZE;
+		u32 seq;
+
+		if (!regions[i] ||
+		    le32_to_cpu(READ_ONCE(*(__le32 *)(regions[i] + VNLM_SYNC_MAGIC_OFF))) !=
+		    VNLM_SYNC_MAGIC)
+			continue;	/* no instance set it up: nothing to read */
+		seq = le32_to_cpu(READ_ONCE(*(__le32 *)(regions[i] + VNLM_SYNC_SEQ)));
+		if ((seq & 1) || !READ_ONCE(*(u8 *)(peer_log + view + PL_VIEW_VALID)) ||
+		    pl32(view + PL_VIEW_SEQ) != seq ||
+		    (pl32(view + PL_VIEW_LAST_DOORBELL) == pl32(PL_DOORBELLS) &&
+		     !peer_recorded(i, seq)))
+			behind++;
+	}
+	return behind;
+}
+
+static void settle_shutdown(void)
+{
+	ktime_t start = ktime_get();
+	unsigned int behind;
+	void **regions;
+	u32 nslots, i;
+
+	if (pl32(PL_STATE) != PL_STATE_READY || pl32(PL_CONFIG) != PL_CONFIG_MAGIC) {
+		pr_info("amp_peer_ctl: peer not ready or not configured: no wait at shutdown\n");
+		return;
+	}
+	nslots = min_t(u32, pl32(PL_CONFIG + 4), PL_MAX_SLOTS);
+	regions = kcalloc(nslots, sizeof(*regions), GFP_KERNEL);
+	if (!regions)
+		return;
+	for (i = 0; i < nslots; i++)
+		regions[i] = memremap(pl32(PL_CONFIG + PL_CONFIG_SLOT_ADDR + 4 * i),
+				      VNLM_REGION_MIN_SIZE, MEMREMAP_WB);
+	while ((behind = peer_behind(regions, nslots)) &&
+	       ktime_ms_delta(ktime_get(), start) < settle_ms)
+		mdelay(1);
+	if (behind)
+		pr_info("amp_peer_ctl: %u region(s) not read by the peer after %u ms; going on\n",
+			behind, settle_ms);
+	else
+		pr_info("amp_peer_ctl: the peer read every region's last generation (%lld ms)\n",
+			ktime_ms_delta(ktime_get(), start));
+	for (i = 0; i < nslots; i++)
+		if (regions[i])
+			memunmap(regions[i]);
+	kfree(regions);
+}
+
+KMOD_SYSCORE_SHUTDOWN(settle_syscore, settle_shutdown);
+
 static int __init amp_peer_ctl_init(void)
 {
 	struct vnlm_gic gic;
@@ -179,6 +319,13 @@ static int __init amp_peer_ctl_init(void)
 		if (ret)
 			goto fail;
 	}
+	if (log) {
+		peer_log = memremap(log, PL_RECORDS + PL_RING_MAX * PL_RECORD_SIZE, MEMREMAP_WB);
+		if (!peer_log) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+	}
 	if (entry) {
 		const char *how;
 
@@ -187,8 +334,12 @@ static int __init amp_peer_ctl_init(void)
 		if (ret)
 			goto fail;
 	}
+	if (peer_log)
+		kmod_syscore_register(settle_syscore);
 	return 0;
 fail:
+	if (peer_log)
+		memunmap(peer_log);
 	root_device_unregister(ctl_dev);
 	return ret;
 }
@@ -196,6 +347,10 @@ module_init(amp_peer_ctl_init);
 
 static void __exit amp_peer_ctl_exit(void)
 {
+	if (peer_log) {
+		kmod_syscore_unregister(settle_syscore);
+		memunmap(peer_log);
+	}
 	root_device_unregister(ctl_dev);
 }
 module_exit(amp_peer_ctl_exit);
