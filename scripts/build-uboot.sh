@@ -16,7 +16,8 @@
 #
 # The source is reached through a private apt view with one deb-src line
 # (CACHE/uboot/apt-view/: own sources, lists and cache, on the host's
-# own Debian mirror), as scripts/fetch-kernel.sh does: the system's apt
+# own Debian mirror; scripts/lib/apt-view.sh, its index refreshed once a
+# day at most), as scripts/fetch-kernel.sh does: the system's apt
 # configuration is never touched and no root is needed (apt-get source
 # --download-only, dpkg-source -x).
 #
@@ -32,6 +33,8 @@ set -euo pipefail
 cache=${1:?usage: build-uboot.sh CACHE_DIR [qemu_arm64|mx6qsabrelite]}
 board=${2:-qemu_arm64}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib/apt-view.sh
+. "$here/lib/apt-view.sh"
 case "$board" in
 qemu_arm64)
 	frag="$here/uboot/vnlm-overlay.config"
@@ -64,52 +67,11 @@ cache=$(cd "$cache" && pwd)
 exec 9>"$cache/uboot/.lock"
 flock 9
 
-# --- the private apt view (deb-src only) -------------------------------------
-host_uris() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s '[:blank:]' '\n'
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -n 's/^[[:space:]]*deb\(-src\)\{0,1\}[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\3/p' "$f"
-	done
-}
-main_uri=''
-while read -r u; do
-	u=${u%/}
-	case "$u" in */debian) main_uri=$u; break ;; esac
-done < <(host_uris)
-[ -n "$main_uri" ] || die "no apt source URI ending in /debian in /etc/apt/sources.list{,.d}"
-
-view="$cache/uboot/apt-view"
-mkdir -p "$view/lists/partial" "$view/cache/archives/partial"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-opt=
-[ -f "$keyring" ] && opt="[signed-by=$keyring] "
-{
-	echo "deb-src ${opt}$main_uri bookworm main"
-	echo "deb-src ${opt}$main_uri bookworm-updates main"
-} >"$view/sources.list"
-: >"$view/status"
-apt_opts=(
-	-o Dir::Etc::SourceList="$view/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$view/lists" -o Dir::Cache="$view/cache"
-	-o Dir::State::status="$view/status" -o Acquire::Languages=none
-)
-
+# --- the private apt view (deb-src only; scripts/lib/apt-view.sh) ------------
 # The index is refreshed once a day at most: the cache key needs the version.
-stamp="$view/.updated"
-if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-	say "updating the apt view (deb-src bookworm on $main_uri)"
-	if apt-get "${apt_opts[@]}" -q update >"$view/update.log" 2>&1; then
-		touch "$stamp"
-	else
-		say "apt-get update failed in part:"
-		grep -E '^(E|W):' "$view/update.log" | sed 's/^/  /' >&2 || true
-	fi
-fi
+view="$cache/uboot/apt-view"
+apt_view_init "$view" "deb-src bookworm main" "deb-src bookworm-updates main" || exit 1
+apt_view_update "$view" build-uboot
 ver=$(apt-cache "${apt_opts[@]}" showsrc u-boot 2>/dev/null |
 	awk '$1 == "Version:" { print $2 }' | sort -V | tail -1 || true)
 if [ -z "$ver" ]; then

@@ -11,7 +11,8 @@
 #
 # The suite is read through a private apt view (CACHE/apt-view/
 # trixie-backports-source/: own sources, lists and cache, on the mirror of
-# the host's own apt sources), as scripts/fetch-kernel.sh does: nothing is
+# the host's own apt sources; scripts/lib/apt-view.sh), as
+# scripts/fetch-kernel.sh does, its index updated on every run: nothing is
 # installed and the system's apt configuration is never touched.  The
 # tarball is kept in CACHE/kernel-source/PKG_VERSION/; a version already
 # there costs one apt-get update and no download.
@@ -27,6 +28,9 @@ set -euo pipefail
 
 cache=${1:?usage: fetch-kernel-source.sh CACHE_DIR}
 suite=trixie-backports
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib/apt-view.sh
+. "$here/lib/apt-view.sh"
 say() { echo "fetch-kernel-source: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -39,39 +43,12 @@ store="$cache/kernel-source"
 exec 9>"$store/.lock"
 flock 9
 
-# The mirror the host already uses (its apt sources), never a name in git.
-host_uris() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s '[:blank:]' '\n'
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\2/p' "$f"
-	done
-}
-main_uri=''
-while read -r u; do
-	u=${u%/}
-	case "$u" in */debian) main_uri=$u; break ;; esac
-done < <(host_uris)
-[ -n "$main_uri" ] || die "no apt source URI ending in /debian in /etc/apt/sources.list{,.d}"
-
+# The mirror the host already uses (its apt sources), never a name in git
+# (scripts/lib/apt-view.sh).  linux-source-* is Architecture: all; the
+# host's architecture index lists it.
 view="$cache/apt-view/$suite-source"
-mkdir -p "$view/lists/partial" "$view/cache/archives/partial"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-opt=
-[ -f "$keyring" ] && opt="[signed-by=$keyring] "
-echo "deb ${opt}$main_uri $suite main" >"$view/sources.list"
-: >"$view/status"
-# linux-source-* is Architecture: all; the host's architecture index lists it.
-apt_opts=(
-	-o Dir::Etc::SourceList="$view/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$view/lists" -o Dir::Cache="$view/cache"
-	-o Dir::State::status="$view/status" -o Acquire::Languages=none
-	-o APT::Architectures::="$(dpkg --print-architecture)"
-)
+apt_view_init "$view" "deb $suite main" -- \
+	-o APT::Architectures::="$(dpkg --print-architecture)" || exit 1
 
 cached_newest() {
 	# kernel-source/linux-source-X.Y_VERSION/ dirs that finished (.done)
@@ -84,8 +61,10 @@ cached_newest() {
 }
 
 pkg='' ver=''
-# apt-get update exits 0 even when an index failed to download (it warns);
-# only a list file for the suite shows the index is really there.
+# Updated on every run (not apt_view_update's once a day): the newest
+# version is wanted.  apt-get update exits 0 even when an index failed to
+# download (it warns); only a list file for the suite shows the index is
+# really there.
 if apt-get "${apt_opts[@]}" -q update >"$view/update.log" 2>&1 &&
 	ls "$view/lists/"*"_${suite}_"*Packages* >/dev/null 2>&1 &&
 	! grep -q '^\(W\|E\): Failed to fetch' "$view/update.log"; then
@@ -94,7 +73,7 @@ if apt-get "${apt_opts[@]}" -q update >"$view/update.log" 2>&1 &&
 		grep -E '^linux-source-[0-9]+\.[0-9]+$' | sort -V | tail -1) ||
 		die "no linux-source-X.Y package in $suite"
 	ver=$(apt-cache "${apt_opts[@]}" policy "$pkg" | sed -n 's/^ *Candidate: *//p')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "$pkg has no candidate version in $suite"
+	case "$ver" in '' | '(none)') die "$pkg has no candidate version in $suite" ;; esac
 else
 	sed 's/^/  /' "$view/update.log" >&2
 	last=$(cached_newest)

@@ -33,8 +33,9 @@
 # The ABI is resolved from the metapackage at fetch time, never pinned: the
 # highest version of it in the lane's suites, then its Depends.  The suites
 # are read through a private apt view (CACHE/apt-view/SUITES-ARCH/: own
-# sources, lists and cache, on the mirrors of the host's own apt sources),
-# so the system's apt configuration is never touched and no root is needed.
+# sources, lists and cache, on the mirrors of the host's own apt sources;
+# scripts/lib/apt-view.sh), its index updated on every fetch, so the
+# system's apt configuration is never touched and no root is needed.
 # Only apt-get update and download run there; nothing is installed.
 #
 # An index that fails to download (mirror mid-sync, or no such index)
@@ -77,6 +78,9 @@ arm64) karch=arm64 cross=aarch64-linux-gnu- ;;
 armhf) karch=arm   cross=arm-linux-gnueabihf- ;;
 esac
 host_arch=$(dpkg --print-architecture)
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib/apt-view.sh
+. "$here/lib/apt-view.sh"
 
 mkdir -p "$cache/kernels" "$cache/apt-view"
 cache=$(cd "$cache" && pwd)
@@ -118,27 +122,10 @@ depmod=$(PATH=$PATH:/usr/sbin:/sbin command -v depmod) || die "depmod not found 
 
 # --- the private apt view ---------------------------------------------------
 
-# The mirrors the host already uses: one URI ending in /debian, one in
-# /debian-security, from deb822 .sources or one-line .list files.
-host_uris() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s '[:blank:]' '\n'
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\2/p' "$f"
-	done
-}
-main_uri='' sec_uri=''
-while read -r u; do
-	u=${u%/}
-	case "$u" in
-	*/debian)          [ -n "$main_uri" ] || main_uri=$u ;;
-	*/debian-security) [ -n "$sec_uri" ] || sec_uri=$u ;;
-	esac
-done < <(host_uris)
+# The mirrors the host already uses (scripts/lib/apt-view.sh): the first URI
+# ending in /debian, the first ending in /debian-security.
+main_uri=$(apt_view_main_uri)
+sec_uri=$(apt_view_security_uri)
 [ -n "$main_uri" ] || die "no apt source URI ending in /debian in /etc/apt/sources.list{,.d}"
 if [ ${#sec_suites[@]} -gt 0 ] && [ -z "$sec_uri" ]; then
 	say "no apt source URI ending in /debian-security: ${sec_suites[*]} not searched"
@@ -147,24 +134,16 @@ fi
 suites=("${main_suites[@]}" "${sec_suites[@]}")
 
 view="$cache/apt-view/$base-$arch"
-mkdir -p "$view/lists/partial" "$view/cache/archives/partial"
 exec 8>"$view.lock"
 flock 8
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-opt=
-[ -f "$keyring" ] && opt="[signed-by=$keyring] "
-{
-	for s in "${main_suites[@]}"; do echo "deb ${opt}$main_uri $s main"; done
-	for s in "${sec_suites[@]}"; do echo "deb ${opt}$sec_uri $s main"; done
-} >"$view/sources.list"
-: >"$view/status"
-apt_opts=(
-	-o Dir::Etc::SourceList="$view/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$view/lists" -o Dir::Cache="$view/cache"
-	-o Dir::State::status="$view/status" -o Acquire::Languages=none
-	-o APT::Architectures::="$host_arch" -o APT::Architectures::="$arch"
-)
+lines=()
+for s in "${main_suites[@]}"; do lines+=("deb $s main"); done
+for s in "${sec_suites[@]}"; do lines+=("deb $sec_uri $s main"); done
+apt_view_init "$view" "${lines[@]}" -- \
+	-o APT::Architectures::="$host_arch" -o APT::Architectures::="$arch" || exit 1
 
+# Updated on every run (not apt_view_update's once a day): a lane not yet
+# unpacked wants the newest kernel, and a failed index is reported here.
 say "updating the apt view ${suites[*]} ($arch, $host_arch)"
 if ! apt-get "${apt_opts[@]}" -q update >"$view/update.log" 2>&1; then
 	say "apt-get update failed in part; resolving from the indexes that downloaded:"

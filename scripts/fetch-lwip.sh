@@ -7,7 +7,8 @@
 #
 # The source is reached as scripts/build-uboot.sh reaches u-boot's: through a
 # private apt view with one deb-src line (CACHE/lwip/apt-view/: own sources,
-# lists and cache, on the host's own Debian mirror); the system's apt
+# lists and cache, on the host's own Debian mirror; scripts/lib/apt-view.sh),
+# refreshed once a day at most; the system's apt
 # configuration is never touched and no root is needed (apt-get source
 # --download-only, dpkg-source -x).  Whatever version the index offers is
 # taken (nothing pinned); the unpacked tree is cached per version in
@@ -17,6 +18,9 @@
 set -euo pipefail
 
 cache=${1:?usage: fetch-lwip.sh CACHE_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib/apt-view.sh
+. "$here/lib/apt-view.sh"
 
 die() { echo "fetch-lwip: $*" >&2; exit 1; }
 say() { echo "fetch-lwip: $*" >&2; }
@@ -29,51 +33,11 @@ cache=$(cd "$cache" && pwd)
 exec 9>"$cache/lwip/.lock"
 flock 9
 
-# --- the private apt view (deb-src only) -------------------------------------
-host_uris() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s '[:blank:]' '\n'
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -n 's/^[[:space:]]*deb\(-src\)\{0,1\}[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\3/p' "$f"
-	done
-}
-main_uri=''
-while read -r u; do
-	u=${u%/}
-	case "$u" in */debian) main_uri=$u; break ;; esac
-done < <(host_uris)
-[ -n "$main_uri" ] || die "no apt source URI ending in /debian in /etc/apt/sources.list{,.d}"
-
-view="$cache/lwip/apt-view"
-mkdir -p "$view/lists/partial" "$view/cache/archives/partial"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-opt=
-[ -f "$keyring" ] && opt="[signed-by=$keyring] "
-{
-	echo "deb-src ${opt}$main_uri bookworm main"
-} >"$view/sources.list"
-: >"$view/status"
-apt_opts=(
-	-o Dir::Etc::SourceList="$view/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$view/lists" -o Dir::Cache="$view/cache"
-	-o Dir::State::status="$view/status" -o Acquire::Languages=none
-)
-
+# --- the private apt view (deb-src only; scripts/lib/apt-view.sh) ------------
 # The index is refreshed once a day at most.
-stamp="$view/.updated"
-if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-	say "updating the apt view (deb-src bookworm on $main_uri)"
-	if apt-get "${apt_opts[@]}" -q update >"$view/update.log" 2>&1; then
-		touch "$stamp"
-	else
-		say "apt-get update failed in part:"
-		grep -E '^(E|W):' "$view/update.log" | sed 's/^/  /' >&2 || true
-	fi
-fi
+view="$cache/lwip/apt-view"
+apt_view_init "$view" "deb-src bookworm main" || exit 1
+apt_view_update "$view" fetch-lwip
 ver=$(apt-cache "${apt_opts[@]}" showsrc lwip 2>/dev/null |
 	awk '$1 == "Version:" { print $2 }' | sort -V | tail -1 || true)
 if [ -z "$ver" ]; then

@@ -28,6 +28,9 @@ set -euo pipefail
 cache=${1:?usage: trixie-root.sh CACHE_DIR [dt]}
 variant=${2:-}
 suite=trixie
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib/apt-view.sh
+. "$here/lib/apt-view.sh"
 say() { echo "trixie-root: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -59,7 +62,7 @@ dt)
 		make gcc libc6-dev bc flex bison  # the tree's dtc and fixdep
 		libyaml-dev pkgconf             # dtc's YAML output, found by pkg-config
 		python3 yamllint                # dt_binding_check's lint step
-		dt-schema/$suite-backports      # dt-doc-validate, dt-mk-schema, dt-validate
+		"dt-schema/$suite-backports"    # dt-doc-validate, dt-mk-schema, dt-validate
 		perl-base
 	)
 	extra_suites=("$suite-backports")
@@ -87,26 +90,9 @@ command -v debootstrap >/dev/null || die "debootstrap not found (make deps)"
 command -v unshare >/dev/null || die "unshare not found (util-linux)"
 
 # The Debian mirrors the host already uses (its apt sources), never a
-# name in git: as scripts/fetch-kernel.sh finds them.
-host_uris() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s '[:blank:]' '\n'
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\2/p' "$f"
-	done
-}
-main_uri='' sec_uri=''
-while read -r u; do
-	u=${u%/}
-	case "$u" in
-	*/debian)          [ -n "$main_uri" ] || main_uri=$u ;;
-	*/debian-security) [ -n "$sec_uri" ] || sec_uri=$u ;;
-	esac
-done < <(host_uris)
+# name in git: as scripts/fetch-kernel.sh finds them (scripts/lib/apt-view.sh).
+main_uri=$(apt_view_main_uri)
+sec_uri=$(apt_view_security_uri)
 [ -n "$main_uri" ] || die "no apt source URI ending in /debian in /etc/apt/sources.list{,.d}"
 
 tmp="$root.tmp"
@@ -135,6 +121,7 @@ chmod +x "$tmp/usr/sbin/policy-rc.d"
 # A private mount namespace: /proc for the maintainer scripts, gone with
 # the namespace whatever happens, so no mount outlives this script.
 say "apt-get install --no-install-recommends ${pkgs[*]}"
+# shellcheck disable=SC2016 # expanded by the inner sh
 if ! unshare --mount --propagation private sh -euc '
 	mount -t proc proc "$1/proc"
 	shift

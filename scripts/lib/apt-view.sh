@@ -6,20 +6,28 @@
 # Debian packages of any suite and architecture without root and without
 # touching the system's apt configuration.  Sourced, not run.
 #
+#   apt_view_main_uri, apt_view_security_uri
+#       print the first URI of the host's apt sources (deb822 .sources, then
+#       one-line .list files) ending in /debian, resp. /debian-security;
+#       nothing when there is none.
 #   apt_view_init VIEW_DIR "deb SUITE main" ["deb-src SUITE main" ...]
 #       writes VIEW_DIR/sources.list from the lines (the mirror and keyring
 #       are filled in) and sets the array apt_opts for apt-get/apt-cache;
-#       extra apt options may follow the lines after a lone "--".
+#       a line that names its own mirror ("deb URI SUITE main", e.g. that of
+#       apt_view_security_uri) keeps it and gets the keyring only; extra apt
+#       options may follow the lines after a lone "--".
 #   apt_view_update VIEW_DIR WHO
 #       apt-get update, at most once a day; a failure is reported, not
 #       fatal (the caller decides what a stale or missing index means).
-#
-# Scripts written before this file carry their own copy of it (noticed,
-# left for a change of its own: each of them needs its lane fetched again
-# to be tested).
+#       A script that updates on every run (scripts/fetch-kernel.sh and
+#       scripts/fetch-kernel-source.sh: they resolve the newest kernel, and
+#       judge a failed index themselves) runs
+#       apt-get "${apt_opts[@]}" update itself instead.
 
-apt_view_main_uri() {
-	local f u
+# The first URI of the host's apt sources ending in /NAME.  The whole list is
+# read (no early exit), so no writer of the pipe dies of SIGPIPE.
+apt_view_host_uri() {
+	local name=$1 f
 	{
 		for f in /etc/apt/sources.list.d/*.sources; do
 			[ -f "$f" ] || continue
@@ -29,14 +37,21 @@ apt_view_main_uri() {
 			[ -f "$f" ] || continue
 			sed -n 's/^[[:space:]]*deb\(-src\)\{0,1\}[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]\+\).*/\3/p' "$f"
 		done
-	} | while read -r u; do
-		u=${u%/}
-		case "$u" in */debian) echo "$u"; break ;; esac
-	done
+	} | {
+		local u first=''
+		while read -r u; do
+			u=${u%/}
+			case "$u" in */"$name") [ -n "$first" ] || first=$u ;; esac
+		done
+		[ -z "$first" ] || echo "$first"
+	}
 }
 
+apt_view_main_uri() { apt_view_host_uri debian; }
+apt_view_security_uri() { apt_view_host_uri debian-security; }
+
 apt_view_init() {
-	local view=$1 uri keyring opt='' line
+	local view=$1 uri keyring opt='' line rest
 	shift
 	uri=$(apt_view_main_uri)
 	if [ -z "$uri" ]; then
@@ -59,8 +74,13 @@ apt_view_init() {
 			apt_opts+=("$@")
 			break
 		fi
-		# "deb SUITE COMPONENTS" -> "deb [signed-by=...] MIRROR SUITE COMPONENTS"
-		echo "${line%% *} ${opt}$uri ${line#* }" >>"$view/sources.list.new"
+		# "deb SUITE COMPONENTS" -> "deb [signed-by=...] MIRROR SUITE COMPONENTS",
+		# "deb URI SUITE COMPONENTS" -> "deb [signed-by=...] URI SUITE COMPONENTS"
+		rest=${line#* }
+		case "${rest%% *}" in
+		*://*) echo "${line%% *} ${opt}$rest" ;;
+		*)     echo "${line%% *} ${opt}$uri $rest" ;;
+		esac >>"$view/sources.list.new"
 	done
 	# Rewritten only when it changed: its age keeps the index's once a day.
 	if cmp -s "$view/sources.list.new" "$view/sources.list"; then
